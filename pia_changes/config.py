@@ -1,0 +1,80 @@
+"""`pia-changes.toml` at the repository root (Decisions: Assessments in a repository).
+
+One loader for every command; a missing file means the defaults, a broken one is an error that
+names the file and line, never a silent fallback.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PiaError
+
+CONFIG_NAME = "pia-changes.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    assessments: tuple[str, ...] = ("assessments/*.yaml",)
+    label_separator: str = " > "
+    max_input_mb: float = 20
+    gannen: bool = True
+    tag_prefix: str = "submitted/"
+    near_days: int = 30
+    org_renames: dict[str, str] = field(default_factory=dict)
+    wording: dict[str, str] = field(default_factory=dict)
+    acknowledged: frozenset[str] = frozenset()
+
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * 1024 * 1024)
+
+    def assessment_paths(self) -> list[Path]:
+        """The assessment files the globs match, sorted, relative paths resolved against root."""
+        found: set[Path] = set()
+        for pattern in self.assessments:
+            found.update(p for p in self.root.glob(pattern) if p.is_file())
+        return sorted(found)
+
+
+def _expect(value: object, kind: type | tuple, name: str, path: Path) -> object:
+    if not isinstance(value, kind):
+        raise PiaError(f"{name} の型が正しくありません", file=str(path))
+    return value
+
+
+def load_config(root: Path) -> Config:
+    """Read ROOT/pia-changes.toml if it exists; unknown sections are ignored for forward compatibility."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(root=root)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise PiaError(f"TOML として読めません: {exc.msg if hasattr(exc, 'msg') else exc}",
+                       file=str(path), line=line) from None
+    except UnicodeDecodeError:
+        raise PiaError("UTF-8 ではありません。UTF-8 で保存し直してください", file=str(path)) from None
+    submission = _expect(raw.get("submission", {}), dict, "[submission]", path)
+    organisation = _expect(raw.get("organisation", {}), dict, "[organisation]", path)
+    findings = _expect(raw.get("findings", {}), dict, "[findings]", path)
+    globs = raw.get("assessments", ["assessments/*.yaml"])
+    if isinstance(globs, str):
+        globs = [globs]
+    return Config(
+        root=root,
+        assessments=tuple(_expect(globs, list, "assessments", path)),
+        label_separator=str(raw.get("label_separator", " > ")),
+        max_input_mb=float(_expect(raw.get("max_input_mb", 20), (int, float), "max_input_mb", path)),
+        gannen=bool(raw.get("gannen", True)),
+        tag_prefix=str(submission.get("tag_prefix", "submitted/")),
+        near_days=int(submission.get("near_days", 30)),
+        org_renames={str(k): str(v) for k, v in
+                     _expect(organisation.get("renames", {}), dict, "[organisation] renames", path).items()},
+        wording={str(k): str(v) for k, v in _expect(raw.get("wording", {}), dict, "[wording]", path).items()},
+        acknowledged=frozenset(str(x) for x in
+                               _expect(findings.get("acknowledged", []), list, "[findings] acknowledged", path)),
+    )

@@ -1,0 +1,181 @@
+"""Form schemas (全項目 / 重点項目 / 基礎項目) loaded from the YAML files beside this module.
+
+The schema is data (see SCHEMA.md); this module only turns it into `Node` trees and answers
+questions about ids and label paths, so every other module asks the schema, never a list of items.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import PiaError
+
+FORM_FILES = {"全項目": "zenkoumoku.yaml", "重点項目": "juten.yaml", "基礎項目": "kiso.yaml"}
+NODE_TYPES = {"section", "text", "choice", "checkbox", "count", "date", "group"}
+LEAF_TYPES = NODE_TYPES - {"section", "group"}
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass(eq=False)
+class Node:
+    """One heading, item or repeat group of a form. Identity-compared: nodes are unique in a form."""
+
+    id: str
+    key: str
+    label: str
+    type: str
+    star: bool = False
+    required: bool = True
+    options: tuple[str, ...] = ()
+    open_options: tuple[str, ...] = ()
+    children: list[Node] = field(default_factory=list)
+    identity: str | None = None
+    entry_label: str | None = None
+    aliases: tuple[str, ...] = ()
+    threshold: str | None = None
+    uncertain: str | None = None
+    parent: Node | None = field(default=None, repr=False)
+    order: int = 0  # position in a depth-first walk of the form: the table's item order
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.type in LEAF_TYPES
+
+    @property
+    def is_group(self) -> bool:
+        return self.type == "group"
+
+    def child_by_key(self, key: str) -> Node | None:
+        return self._keys().get(key)
+
+    def child_by_id(self, node_id: str) -> Node | None:
+        for child in self.children:
+            if child.id == node_id:
+                return child
+        return None
+
+    def _keys(self) -> dict[str, Node]:
+        cached = self.__dict__.get("_key_index")
+        if cached is None:
+            cached = {c.key: c for c in self.children}
+            self.__dict__["_key_index"] = cached
+        return cached
+
+    def identity_node(self) -> Node:
+        """The child that names an entry of this group (found among nested sections too)."""
+        assert self.identity is not None
+        for node in walk(self.children):
+            if node.id == self.identity and not node.is_group:
+                return node
+        raise PiaError(f"schema: group {self.id} has no identity child {self.identity}")
+
+    def ancestors(self) -> list[Node]:
+        chain: list[Node] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def format_entry(self, n: int, name: object) -> str:
+        template = self.entry_label or (self.key + "{n}")
+        return template.replace("{n}", str(n)).replace("{name}", "" if name is None else str(name))
+
+
+@dataclass(eq=False)
+class Form:
+    """A loaded form schema: its header and its top-level nodes."""
+
+    form: str
+    title: str
+    yoshiki: str
+    version: str
+    notes: str
+    nodes: list[Node]
+
+    def top(self, key: str) -> Node | None:
+        for node in self.nodes:
+            if node.key == key:
+                return node
+        return None
+
+    def all_nodes(self) -> list[Node]:
+        return list(walk(self.nodes))
+
+    def star_count(self) -> int:
+        return sum(1 for n in walk(self.nodes) if n.is_leaf and n.star)
+
+
+def walk(nodes: list[Node]):
+    """Depth-first, in printed order."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def _build(raw: dict, parent: Node | None, inherited_star: bool, where: str) -> Node:
+    try:
+        node = Node(
+            id=str(raw["id"]), key=str(raw["key"]), label=str(raw.get("label") or raw["key"]),
+            type=str(raw.get("type", "text")),
+        )
+    except KeyError as exc:
+        raise PiaError(f"schema {where}: node without {exc.args[0]}: {raw!r}") from None
+    if node.type not in NODE_TYPES:
+        raise PiaError(f"schema {where}: {node.id}: unknown type {node.type}")
+    if not _ID.match(node.id):
+        raise PiaError(f"schema {where}: bad id {node.id!r}")
+    star = raw.get("star")
+    node.star = inherited_star if star is None else bool(star)
+    node.required = bool(raw.get("required", node.type != "section"))
+    node.options = tuple(str(o) for o in raw.get("options") or ())
+    node.open_options = tuple(str(o) for o in raw.get("open_options") or ())
+    node.identity = raw.get("identity")
+    node.entry_label = raw.get("entry_label")
+    node.aliases = tuple(str(a) for a in raw.get("aliases") or ())
+    node.threshold = raw.get("threshold")
+    node.uncertain = raw.get("uncertain")
+    node.parent = parent
+    section_star = node.star if node.type == "section" else False
+    node.children = [_build(c, node, section_star, where) for c in raw.get("children") or ()]
+    keys = [c.key for c in node.children]
+    if len(keys) != len(set(keys)):
+        raise PiaError(f"schema {where}: {node.id}: duplicate keys among children")
+    if node.is_group and node.identity is None:
+        raise PiaError(f"schema {where}: group {node.id} has no identity")
+    return node
+
+
+def _check_ids(nodes: list[Node], where: str) -> None:
+    """Leaf ids must be unique within their id scope (top section or group entry)."""
+    def scope_ids(children: list[Node], seen: dict[str, Node]) -> None:
+        for child in children:
+            if child.id in seen:
+                raise PiaError(f"schema {where}: id {child.id} used twice in one scope")
+            seen[child.id] = child
+            if child.type == "section":
+                scope_ids(child.children, seen)
+            elif child.is_group:
+                scope_ids(child.children, {})
+    for top in nodes:
+        scope_ids(top.children, {})
+
+
+@lru_cache(maxsize=None)
+def load_form(name: str) -> Form:
+    """Load a form by its name (全項目, 重点項目, 基礎項目). Cached: forms never change at run time."""
+    if name not in FORM_FILES:
+        raise PiaError(f"未知の様式です: {name}（全項目・重点項目・基礎項目のいずれか）")
+    path = Path(__file__).with_name(FORM_FILES[name])
+    with path.open("rb") as fh:
+        raw = yaml.load(fh, Loader=yaml.CSafeLoader)
+    nodes = [_build(n, None, False, path.name) for n in raw["nodes"]]
+    _check_ids(nodes, path.name)
+    for order, node in enumerate(walk(nodes)):
+        node.order = order
+    return Form(form=raw["form"], title=raw["title"], yoshiki=raw["yoshiki"],
+                version=str(raw.get("version", "")), notes=raw.get("notes", ""), nodes=nodes)

@@ -1,0 +1,35 @@
+"""Text normalisation shared by the importer, the diff and the evaluation (Decisions: Comparing text)."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_CHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*\bchecked\b[^>]*/?>(?:\s*\])?", re.I)
+_UNCHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*/?>(?:\s*\])?", re.I)
+_BREAK = re.compile(r"<br\s*/?>|</p\s*>|<li\b[^>]*>|</tr\s*>|</h[1-6]\s*>|</div\s*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
+_SPACES = re.compile(r"[ \t\u3000]+")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def html_to_text(value: str) -> str:
+    """Cells of the publishing systems carry HTML: keep its line breaks and check boxes, drop the rest."""
+    if "<" not in value and "&" not in value:
+        return value.strip()
+    text = _CHECKED.sub("[○]", value)
+    text = _UNCHECKED.sub("[ ]", text)
+    text = _BREAK.sub("\n", text)
+    text = _TAG.sub("", text)
+    text = html.unescape(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
+
+
+def compare_key(value: object) -> str:
+    """NFKC, HTML to text, all whitespace removed: PDF extractions break lines mid-word."""
+    if value is None:
+        return ""
+    text = html_to_text(str(value))
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
