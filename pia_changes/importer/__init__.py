@@ -1,0 +1,1 @@
+"""Importer: published 評価書 text → assessment YAML."""
