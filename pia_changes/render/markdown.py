@@ -1,0 +1,46 @@
+"""Markdown: one section per assessment, a GitHub table, the findings under it."""
+from __future__ import annotations
+
+import re
+
+from ..rows import Table
+from .columns import finding_line, heading, headers, note_lines, printed_rows
+
+TITLE = "（別添）変更箇所"
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def render(tables: list[Table], *, layout: str = "standard", gannen: bool = True) -> bytes:
+    lines = [f"# {TITLE}", ""]
+    for table in tables:
+        lines += _section(table, layout, gannen)
+    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _section(table: Table, layout: str, gannen: bool) -> list[str]:
+    from tabulate import tabulate
+
+    lines = [f"## {_inline(heading(table))}", ""]
+    notes = note_lines(table)
+    if notes:
+        lines += [f"> {_inline(n)}" for n in notes] + [""]
+    body = [[cell(c) for c in p.cells] for p in printed_rows(table, layout, gannen=gannen)]
+    if body:
+        lines += [tabulate(body, headers=list(headers(layout)), tablefmt="github",
+                           disable_numparse=True), ""]
+    else:
+        lines += ["変更箇所はありません。", ""]
+    if table.findings:
+        lines += ["### 指摘事項", ""]
+        lines += [f"- {_inline(finding_line(f))}" for f in table.findings] + [""]
+    return lines
+
+
+def cell(text: str) -> str:
+    """A table cell: `|` escaped, line breaks as <br>, and no tag or entity of the document's own
+    (the text is untrusted, and a Markdown viewer would render it)."""
+    return _inline(text).replace("|", r"\|").replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _inline(text: str) -> str:
+    return _ENTITY.sub("&amp;", text).replace("<", "&lt;")
