@@ -140,7 +140,8 @@ def _build(raw: dict, parent: Node | None, inherited_star: bool, where: str) -> 
     node.threshold = raw.get("threshold")
     node.uncertain = raw.get("uncertain")
     node.parent = parent
-    section_star = node.star if node.type == "section" else False
+    # a ※ section covers every item below it, group entries included (Ⅲ リスク対策 > file > …)
+    section_star = node.star if node.type in ("section", "group") else False
     node.children = [_build(c, node, section_star, where) for c in raw.get("children") or ()]
     keys = [c.key for c in node.children]
     if len(keys) != len(set(keys)):
