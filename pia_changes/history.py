@@ -1,0 +1,473 @@
+"""The one door to git: revisions of an assessment file, blobs, submission tags, the parse cache.
+
+Plain `git` subprocesses with fixed argument lists (no shell); only validated revisions and
+repository paths are passed on, never text from a document or a commit message. Blobs are read
+through one long-lived `git cat-file --batch` process (Decisions: Speed).
+
+The walk of a file follows renames and the first-parent chain only (`--follow --first-parent`,
+merges diffed against their first parent): a branch merged into the main line is one revision,
+the merge, whose message carries the trailers — the commits inside the branch are drafts.
+Needs git 2.31 or newer (--diff-merges, --path-format).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import pickle
+import re
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+from .document import DEFAULT_LIMIT, Document, Validator, form_name, load_text
+from .errors import InvalidDocument, PiaError
+from .forms import load_form
+from .trailers import Decision, Trailers, parse_trailers
+from .yamlread import decode
+
+__all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags", "DocumentCache",
+           "Trailers", "Decision", "parse_trailers"]
+
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_TAG_REST = re.compile(r"^(?:(?P<stem>[^/]+)/)?(?P<date>\d{4}-\d{2}-\d{2})$")
+_REEVALUATION = re.compile(r"^\s*種別\s*:\s*再実施\s*$", re.MULTILINE)
+_GIT_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+# Settings that would change the output we parse, whatever the user's config says.
+_GIT_CONFIG = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that touched the file, as seen against its first parent."""
+
+    sha: str
+    parent: str | None          # first parent; None for a root commit (or a shallow boundary)
+    author_date: dt.datetime
+    commit_date: dt.datetime
+    message: str
+    path: str                   # the file's path at this commit (renames followed)
+    blob: str | None            # the file's blob at this commit; None when the commit deleted it
+
+    @property
+    def trailers(self) -> Trailers:
+        return parse_trailers(self.message)
+
+
+@dataclass(frozen=True)
+class SubmissionTag:
+    """A submission: `submitted/<stem>/YYYY-MM-DD` (one assessment) or `submitted/YYYY-MM-DD` (all)."""
+
+    name: str                   # the tag name, without refs/tags/
+    stem: str | None            # the assessment file's stem; None for a repository-wide tag
+    date: dt.date               # from the NAME: staff often tag afterwards
+    target: str                 # the commit the tag points to (peeled)
+    reevaluation: bool = False  # annotated message has a line 「種別: 再実施」
+
+    def covers(self, path: str | Path) -> bool:
+        """Whether this tag is about the assessment at PATH."""
+        return self.stem is None or self.stem == PurePosixPath(str(path)).stem
+
+
+class SubmissionTags(list):
+    """A list of SubmissionTag, oldest first, with `warnings` about tags that were skipped."""
+
+    def __init__(self, tags: list[SubmissionTag] = (), warnings: list[str] = ()) -> None:  # type: ignore[assignment]
+        super().__init__(tags)
+        self.warnings: list[str] = list(warnings)
+
+
+class GitRepo:
+    """A git working tree. Use as a context manager (or call close()) to stop the cat-file process."""
+
+    def __init__(self, root: Path, git_dir: Path) -> None:
+        self.root = root
+        self.git_dir = git_dir      # the common git dir (shared by linked worktrees)
+        self._batch: subprocess.Popen | None = None
+        self._reachable: dict[str, frozenset[str]] = {}
+
+    # ---- process plumbing -------------------------------------------------------------------
+
+    @staticmethod
+    def _run(cwd: Path | str, args: list[str], check: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, **_GIT_ENV}
+        try:
+            done = subprocess.run(["git", *_GIT_CONFIG, *args], cwd=cwd, env=env,
+                                  stdin=subprocess.DEVNULL, capture_output=True)
+        except FileNotFoundError:
+            raise PiaError("git が見つかりません（git をインストールしてください）") from None
+        if check and done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise PiaError(f"git {args[0]} が失敗しました: {detail[-1] if detail else done.returncode}")
+        return done
+
+    def _git(self, *args: str, check: bool = True) -> bytes:
+        return self._run(self.root, list(args), check).stdout
+
+    @classmethod
+    def discover(cls, path: str | Path = ".") -> GitRepo:
+        """The repository containing PATH (a directory or a file in it)."""
+        start = Path(path)
+        if start.is_file():
+            start = start.parent
+        if not start.is_dir():
+            raise PiaError("ディレクトリがありません", file=str(path))
+        done = cls._run(start, ["rev-parse", "--path-format=absolute", "--show-toplevel",
+                                "--git-common-dir"], check=False)
+        lines = os.fsdecode(done.stdout).splitlines()
+        if done.returncode != 0 or len(lines) != 2:
+            raise PiaError("git リポジトリではありません（git init するか、リポジトリの中で実行してください）",
+                           file=str(path))
+        return cls(Path(lines[0]), Path(lines[1]))
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            for stream in (batch.stdin, batch.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()  # type: ignore[union-attr]
+            try:
+                batch.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                batch.kill()
+                batch.wait()
+
+    @property
+    def cat_file_pid(self) -> int | None:
+        """The process id of the running `git cat-file --batch`, if any (for diagnostics and tests)."""
+        return self._batch.pid if self._batch is not None and self._batch.poll() is None else None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    # ---- revisions ---------------------------------------------------------------------------
+
+    def is_shallow(self) -> bool:
+        return self._git("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def head(self) -> str | None:
+        """The commit HEAD points to (detached or not); None in an empty repository."""
+        done = self._run(self.root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def resolve(self, rev: str) -> str:
+        """The full sha of the commit REV names (branch, tag, sha, HEAD~2 …)."""
+        if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
+            raise PiaError(f"リビジョンとして使えない文字列です: {rev!r}")
+        done = self._run(self.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
+                                     rev + "^{commit}"], check=False)
+        if done.returncode != 0:
+            raise PiaError(f"リビジョンが見つかりません: {rev}")
+        return done.stdout.decode().strip()
+
+    def relpath(self, path: str | Path) -> str:
+        """PATH as git names it: relative to the root, '/'-separated. Relative input is root-relative."""
+        p = Path(path)
+        if p.is_absolute():
+            try:
+                p = p.resolve().relative_to(self.root.resolve())
+            except ValueError:
+                raise PiaError("リポジトリの外のファイルです", file=str(path)) from None
+        text = p.as_posix()
+        if text in ("", ".") or ".." in p.parts or any(c in text for c in "\0\n"):
+            raise PiaError("リポジトリ内のファイルのパスではありません", file=str(path))
+        return text
+
+    def file_revisions(self, path: str | Path, rev: str = "HEAD") -> list[Revision]:
+        """Commits that touched PATH (its name at REV) up to REV, oldest first, renames followed,
+        first parent only. Empty when the file was never committed or the repository is empty."""
+        rel = self.relpath(path)
+        sha = self.head() if rev == "HEAD" else self.resolve(rev)
+        if sha is None:
+            return []  # an empty repository
+        out = self._git("log", "--follow", "--first-parent", "--diff-merges=first-parent", "--raw", "-z",
+                       "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha, "--", rel)
+        revisions = [self._revision(*entry) for entry in _parse_log(out)]
+        revisions.reverse()
+        return revisions
+
+    def _revision(self, sha: str, parent: str | None, dates: str, path: str, blob: str | None) -> Revision:
+        author, committer = dates.split(" ")
+        return Revision(sha=sha, parent=parent, author_date=dt.datetime.fromisoformat(author),
+                        commit_date=dt.datetime.fromisoformat(committer), message=self.message(sha),
+                        path=path, blob=blob)
+
+    def message(self, sha: str) -> str:
+        """A commit's message, decoded with its `encoding` header (else UTF-8), bad bytes replaced."""
+        raw = self._object(sha, "commit")
+        header, _, body = raw.partition(b"\n\n")
+        encoding = "utf-8"
+        for line in header.split(b"\n"):
+            if line.startswith(b"encoding "):
+                encoding = line[9:].decode("ascii", "replace").strip()
+        try:
+            return body.decode(encoding, "replace")
+        except LookupError:
+            return body.decode("utf-8", "replace")
+
+    def first_commit_date(self, rev: str = "HEAD") -> dt.datetime | None:
+        """The date of the oldest commit reachable from REV (the shallow boundary in a shallow clone)."""
+        sha = self.head() if rev == "HEAD" else self.resolve(rev)
+        if sha is None:
+            return None
+        out = self._git("log", "--max-parents=0", "--format=%cI", sha).decode()
+        dates = [dt.datetime.fromisoformat(line) for line in out.split()]
+        return min(dates) if dates else None
+
+    def shallow_warning(self) -> str | None:
+        """The notice to print when history is cut off, else None."""
+        if not self.is_shallow():
+            return None
+        first = self.first_commit_date()
+        since = f"{first.date().isoformat()} 以降" if first else "一部"
+        return (f"浅いクローン（shallow clone）のため履歴が{since}しかありません。"
+                "変更箇所を正しく作るには git fetch --unshallow で全履歴を取得してください")
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether DESCENDANT contains ANCESTOR (e.g. whether a submission includes a commit)."""
+        a = ancestor if _SHA.match(ancestor) else self.resolve(ancestor)
+        b = descendant if _SHA.match(descendant) else self.resolve(descendant)
+        if b not in self._reachable:  # one rev-list per tag instead of one process per question
+            self._reachable[b] = frozenset(self._git("rev-list", b).decode().split())
+        return a in self._reachable[b]
+
+    # ---- contents ----------------------------------------------------------------------------
+
+    def _object(self, name: str, kind: str) -> bytes:
+        found = self._cat(name)
+        if found is None or found[0] != kind:
+            raise PiaError(f"git のオブジェクトを読めません: {name}")
+        return found[1]
+
+    def _cat(self, name: str) -> tuple[str, bytes] | None:
+        """(type, content) of the object NAME through the one cat-file process; None if missing."""
+        if "\n" in name or "\0" in name:
+            return None
+        if self._batch is None or self._batch.poll() is not None:
+            self._batch = subprocess.Popen(["git", *_GIT_CONFIG, "cat-file", "--batch"], cwd=self.root,
+                                           env={**os.environ, **_GIT_ENV},
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL)
+        stdin, stdout = self._batch.stdin, self._batch.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(os.fsencode(name) + b"\n")
+            stdin.flush()
+            header = stdout.readline().split()
+            if len(header) != 3:
+                return None  # "<name> missing" / "<name> ambiguous"
+            content = stdout.read(int(header[2]) + 1)[:-1]
+        except (OSError, ValueError):
+            self.close()
+            raise PiaError("git cat-file が異常終了しました") from None
+        return header[1].decode(), content
+
+    def read_blob(self, sha: str) -> bytes:
+        if not _SHA.match(sha):
+            raise PiaError(f"blob の sha ではありません: {sha!r}")
+        return self._object(sha, "blob")
+
+    def read_at(self, rev: str, path: str | Path) -> bytes | None:
+        """The content of PATH at REV; None when the file does not exist there."""
+        found = self._cat(f"{self.resolve(rev)}:{self.relpath(path)}")
+        return found[1] if found is not None and found[0] == "blob" else None
+
+    def read_index(self, path: str | Path) -> bytes | None:
+        """The staged content of PATH (stage 0); None when it is not in the index."""
+        out = self._git("ls-files", "--stage", "-z", "--", self.relpath(path))
+        for entry in out.split(b"\0"):
+            info, _, _ = entry.partition(b"\t")
+            fields = info.split()
+            if len(fields) == 3 and fields[2] == b"0":
+                return self.read_blob(fields[1].decode())
+        return None
+
+    def changed_files(self, rev_a: str | None, rev_b: str | None = None, cached: bool = False) -> list[str]:
+        """Paths that differ between REV_A and REV_B, or the index (cached) or the working tree.
+
+        REV_A None means the empty tree (a repository without commits). Renames count as a deleted
+        and an added path. Untracked files are not listed, as in `git diff`.
+        """
+        if cached and rev_b is not None:
+            raise PiaError("--cached と2つ目のリビジョンは同時に指定できません")
+        a = self.resolve(rev_a) if rev_a is not None else self._empty_tree()
+        revs = [a] + ([self.resolve(rev_b)] if rev_b is not None else [])
+        out = self._git("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color",
+                       *(["--cached"] if cached else []), *revs, "--")
+        return sorted({os.fsdecode(p) for p in out.split(b"\0") if p})
+
+    def _empty_tree(self) -> str:
+        return self._git("hash-object", "-t", "tree", os.devnull).decode().strip()
+
+    # ---- submission tags ---------------------------------------------------------------------
+
+    def tags(self, prefix: str = "submitted/") -> SubmissionTags:
+        """Submission tags under PREFIX, by date then name; malformed names go to `.warnings`."""
+        out = self._git("for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
+                       "%00%(*objecttype)%00%(*objectname)", "refs/tags/")
+        found: list[SubmissionTag] = []
+        warnings: list[str] = []
+        for line in out.split(b"\n"):
+            fields = [os.fsdecode(f) for f in line.split(b"\0")]
+            if len(fields) != 5 or not fields[0].startswith("refs/tags/" + prefix):
+                continue
+            tag = self._tag(fields, prefix, warnings)
+            if tag is not None:
+                found.append(tag)
+        found.sort(key=lambda t: (t.date, t.name))
+        return SubmissionTags(found, warnings)
+
+    def _tag(self, fields: list[str], prefix: str, warnings: list[str]) -> SubmissionTag | None:
+        refname, kind, sha, peeled_kind, peeled = fields
+        name = refname.removeprefix("refs/tags/")
+        m = _TAG_REST.match(name[len(prefix):])
+        day = _iso_date(m["date"]) if m else None
+        if day is None:
+            warnings.append(f"提出タグ {name} を読み飛ばしました（{prefix}<ファイル名>/YYYY-MM-DD または "
+                            f"{prefix}YYYY-MM-DD の形にしてください）")
+            return None
+        reevaluation = False
+        if kind == "tag":
+            message = self._object(sha, "tag").partition(b"\n\n")[2].decode("utf-8", "replace")
+            reevaluation = bool(_REEVALUATION.search(unicodedata.normalize("NFKC", message)))
+            target = peeled if peeled_kind == "commit" else self._peel(name)
+        else:
+            target = sha if kind == "commit" else None
+        if target is None:
+            warnings.append(f"提出タグ {name} がコミットを指していないため読み飛ばしました")
+            return None
+        return SubmissionTag(name=name, stem=m["stem"], date=day, target=target, reevaluation=reevaluation)
+
+    def _peel(self, name: str) -> str | None:
+        try:
+            return self.resolve("refs/tags/" + name)
+        except PiaError:
+            return None
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_log(out: bytes) -> list[tuple[str, str | None, str, str, str | None]]:
+    """(sha, first parent, dates, path, blob) per commit from `log --raw -z` output, newest first."""
+    entries: list[tuple[str, str | None, str, str, str | None]] = []
+    tokens = out.split(b"\0")
+    i = 0
+    commit: list = []
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            shas = token[1:].decode().split()
+            commit = [shas[0], shas[1] if len(shas) > 1 else None, tokens[i + 1].decode()]
+            i += 2
+            continue
+        if token.startswith(b":") and commit:
+            meta = token[1:].decode().split()
+            paths = 2 if meta[4][:1] in ("R", "C") else 1
+            path = os.fsdecode(tokens[i + paths])
+            blob = None if meta[4] == "D" or set(meta[3]) == {"0"} else meta[3]
+            if entries and entries[-1][0] == commit[0]:
+                entries.pop()  # several entries for one commit (type change): the last one counts
+            entries.append((commit[0], commit[1], commit[2], path, blob))
+            i += 1 + paths
+            continue
+        i += 1
+    return entries
+
+
+# ---- parsed documents, cached by blob sha ----------------------------------------------------
+
+CACHE_FORMAT = 1
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("pia-changes")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+class DocumentCache:
+    """Parsed revisions under `<git-dir>/pia-changes/cache/`, so a second run parses no YAML.
+
+    What is cached is the parse (plain tree, line map, form name), keyed by blob sha, the cache
+    format and the package version; validation runs on every load against the current schema,
+    so a cached document equals a freshly parsed one, warnings included.
+    """
+
+    def __init__(self, repo: GitRepo, limit_bytes: int = DEFAULT_LIMIT) -> None:
+        self.repo = repo
+        self.limit_bytes = limit_bytes
+        self.directory = repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}"
+        self.hits = 0
+        self.misses = 0
+
+    def load(self, blob_sha: str, display_name: str) -> Document:
+        """The Document of the blob; raises InvalidDocument/PiaError as document.load_text does."""
+        entry = self._read(blob_sha)
+        if entry is None:
+            self.misses += 1
+            raw = self.repo.read_blob(blob_sha)
+            doc = load_text(decode(raw, display_name, self.limit_bytes), display_name)
+            entry = (doc.data, doc.lines, doc.form.form)
+            self._write(blob_sha, entry)
+            return doc
+        self.hits += 1
+        return _validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
+
+    def path(self, blob_sha: str) -> Path:
+        if not _SHA.match(blob_sha):
+            raise PiaError(f"blob の sha ではありません: {blob_sha!r}")
+        return self.directory / f"{blob_sha}.pickle"
+
+    def _read(self, blob_sha: str) -> tuple[dict, dict, str] | None:
+        """The cached entry, or None when absent or unreadable (a corrupt file is rewritten later)."""
+        try:
+            with self.path(blob_sha).open("rb") as fh:
+                entry = pickle.load(fh)
+        except Exception:  # absent, truncated, garbage: a miss
+            return None
+        if (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == CACHE_FORMAT
+                and isinstance(entry[1], dict) and isinstance(entry[2], dict) and form_name(entry[3])):
+            return entry[1], entry[2], entry[3]
+        return None
+
+    def _write(self, blob_sha: str, entry: tuple[dict, dict, str]) -> None:
+        """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
+        target = self.path(blob_sha)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump((CACHE_FORMAT, *entry), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+
+def _validated(doc: Document) -> Document:
+    """Validate as document.load_text does, so a cached document equals a fresh one."""
+    problems = Validator(doc).run()
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise InvalidDocument(sorted(errors, key=lambda p: (p.line or 0)))
+    doc.warnings = sorted(problems, key=lambda p: (p.line or 0))
+    return doc
