@@ -8,7 +8,7 @@ import unicodedata
 _CHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*\bchecked\b[^>]*/?>(?:\s*\])?", re.I)
 _UNCHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*/?>(?:\s*\])?", re.I)
 _BREAK = re.compile(r"<br\s*/?>|</p\s*>|<li\b[^>]*>|</tr\s*>|</h[1-6]\s*>|</div\s*>", re.I)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # only real tags: 「<選択肢>」 is text
 _BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
 _SPACES = re.compile(r"[ \t\u3000]+")
 _WHITESPACE = re.compile(r"\s+")
