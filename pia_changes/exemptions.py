@@ -1,0 +1,364 @@
+"""The exempt kinds of change to a ※ item (domain.md: Exempt changes to ※ items).
+
+A change to a ※ item is not a 重要な変更 when it does not vary, to a considerable degree, the risk
+of 漏えいその他の事態 (規則第11条, 指針第6の2(2)). Two strengths of that judgement live here:
+`formal_exemption` recognises the formal kinds with confidence (誤字脱字, 組織改正 from the
+configured renames, 人事異動, 法令改正 renumbering); `proposed_exemption` recognises the kinds a
+person must confirm (リスク軽減, 国の記載例, an organisation rename nobody configured). Both read
+only the text and the schema node through general rules: the same code meets tables of
+municipalities nobody here has seen.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .forms import Node
+from .lawtext import law_renumbered
+from .textnorm import compare_key, html_to_text
+
+TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
+TYPO_MAX_EDITS = 3      # … in at most this many places …
+TYPO_MIN_RATIO = 10     # … of a text at least ten times as long as the edit
+TYPO_MAX_SWAP = 2       # 誤字 swaps a character or two; a longer swap is a new word, not a typo
+
+_BLANKS = {"", "－", "—", "-", "ー", "―", "‐", "−", "─"}
+_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ\u30a1-\u30fa\u30fc-\u30feA-Za-z0-9]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa]")
+_DIGIT_OR_REF = re.compile(r"[0-9条項号]")
+# Words that turn a sentence's meaning round: an edit touching them is never a mere typo.
+_MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除")
+_LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示|命令|施行令|要綱|(?<![方手用作寸技文])法")
+ORG_SUFFIXES = ("課", "室", "係", "部", "局", "所", "署", "庁", "省", "センター", "会社", "機構", "協会",
+                "組合", "法人", "担当", "委員会", "事業団", "公社", "連合会", "支社", "支店", "グループ")
+COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
+# Vocabulary of safety measures (domain.md step 4: a stronger measure) …
+MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
+                 "記録", "研修", "教育", "点検", "監査", "チェック", "制限", "限定", "防止", "承認", "入退室",
+                 "入退館", "警備", "照合", "ウイルス", "ウィルス", "ファイアウォール", "遮断", "消去",
+                 "溶解", "粉砕", "権限", "セキュリティ", "フィルター", "複数人", "誓約", "罰則", "訓練")
+# … and of new parties or routes: an added measure that brings one is a new way of handling
+# the data (a cloud, a contractor), not a plain reduction of risk (domain.md step 5).
+EXPOSURE_TERMS = ("クラウド", "事業者", "委託", "外部", "第三者", "提供", "移転", "連携", "持ち出", "持出",
+                  "民間", "共有", "公開", "送信", "接続", "データセンター")
+MEASURE_VERBS = ("行っている", "定めている", "残している", "制限している", "整備している", "周知している",
+                 "遵守している", "実施している")
+MEASURE_LABELS = ("リスク対策", "措置", "対策", "保管場所")
+SCOPE_LABELS = ("範囲", "記録項目", "記録される項目", "入手元", "使用目的", "使用部署")
+# Parts of the form written from the national 記載例 (中間サーバー, 住基ネット, J-LIS …).
+NATIONAL_MARKERS = ("中間サーバ", "情報提供ネットワークシステム", "住基ネット", "住民基本台帳ネットワーク",
+                    "地方公共団体情報システム機構", "J-LIS", "ガバメントクラウド")
+_LIST_MARKER = re.compile(r"[・･●○◯■□◆◇※]|[①-⑳]|[(（][0-9０-９]{1,2}[)）]|(?:(?<=^)|(?<=\n)|(?<=\s))[0-9０-９]{1,2}[.．、)）]")
+_CHOUON = re.compile(r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fa\u30fc])")
+_PUNCT = re.compile(r"[、。，．,.]")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A recognised exempt kind; `review` says why a person must confirm it (None: confident)."""
+
+    code: str
+    review: str | None = None
+
+
+def as_text(typed: object, shown: str | None) -> str:
+    """The text the rules read: the typed value when it is text or a list, else the shown cell."""
+    if isinstance(typed, str):
+        value = typed
+    elif isinstance(typed, (list, tuple)):
+        value = "\n".join(str(v) for v in typed)
+    elif typed is not None and not isinstance(typed, dict):
+        value = str(typed)
+    else:
+        value = shown or ""
+    value = html_to_text(value)
+    return "" if value.strip() in _BLANKS else value
+
+
+def _edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return [op for op in ops if op[0] != "equal"]
+
+
+def _word(text: str, start: int, end: int) -> str:
+    """The run of kanji/katakana/alphanumerics around text[start:end] (a word, roughly)."""
+    while start > 0 and _WORD_CHAR.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text[end]):
+        end += 1
+    return text[start:end]
+
+
+def _terms(text: str, vocabulary: tuple[str, ...]) -> set[str]:
+    return {t for t in vocabulary if t in text}
+
+
+def _is_org_word(word: str) -> bool:
+    return len(word) >= 3 and (word.endswith(ORG_SUFFIXES) or word.startswith(COMPANY_PREFIXES))
+
+
+# ---- formal kinds (confident) ------------------------------------------------------------
+
+def is_typo(a: str, b: str) -> bool:
+    """誤字脱字: a few characters in a long text, touching no digit, 条/項/号, name, law or measure.
+
+    誤字 swaps a character or two, 脱字 adds a few, 衍字 drops a few or a passage printed twice
+    in a row. Texts are compared by compare_key, so a change of width or spacing alone counts
+    as a (formal) correction too.
+    """
+    a, b = compare_key(a), compare_key(b)
+    if not a or not b:
+        return False
+    edits = _edits(a, b)
+    if not edits:
+        return True
+    small = [e for e in edits if not _removes_duplicate(a, e)]
+    if not small:
+        return True
+    changed = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in small)
+    if len(small) > TYPO_MAX_EDITS or changed > TYPO_MAX_CHARS or changed * TYPO_MIN_RATIO > max(len(a), len(b)):
+        return False
+    return all(_harmless_edit(a, b, e) for e in small)
+
+
+def _removes_duplicate(a: str, edit: tuple[str, int, int, int, int]) -> bool:
+    tag, i1, i2, _, _ = edit
+    piece = a[i1:i2]
+    return tag == "delete" and len(piece) >= 2 and (a[max(0, i1 - len(piece)):i1] == piece or a[i2:i2 + len(piece)] == piece)
+
+
+def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool:
+    tag, i1, i2, j1, j2 = edit
+    if tag == "replace" and max(i2 - i1, j2 - j1) > TYPO_MAX_SWAP:
+        return False
+    changed = a[i1:i2] + b[j1:j2]
+    context = a[max(0, i1 - 1):i2 + 1] + "|" + b[max(0, j1 - 1):j2 + 1]
+    if _DIGIT_OR_REF.search(changed) or _KATAKANA.search(changed) or _MEANING.search(context):
+        return False
+    word_a, word_b = _word(a, i1, i2), _word(b, j1, j2)
+    if any(_is_org_word(w) or _LAW_WORD.search(w) for w in (word_a, word_b)):
+        return False
+    return _terms(word_a, MEASURE_TERMS) == _terms(word_b, MEASURE_TERMS)
+
+
+def org_renamed(a: str, b: str, renames: dict[str, str]) -> bool:
+    """組織改正: the edit is exactly the configured old names replaced by their new names."""
+    ka, kb = compare_key(a), compare_key(b)
+    pairs = [(compare_key(old), compare_key(new)) for old, new in renames.items()]
+    pairs = sorted((p for p in pairs if p[0] and p[0] != p[1] and p[0] in ka), key=lambda p: -len(p[0]))
+    if not pairs or ka == kb:
+        return False
+    for n, (old, _) in enumerate(pairs):
+        ka = ka.replace(old, f"\x00{n}\x00")
+    for n, (_, new) in enumerate(pairs):
+        ka = ka.replace(f"\x00{n}\x00", new)
+    return ka == kb
+
+
+def personnel_changed(node: Node, a: str, b: str) -> bool:
+    """人事異動: on a 所属長 item, the title stays and only the person's name changes or goes."""
+    if "所属長" not in node.key + node.label:
+        return False
+    ta, tb = _title_and_name(a), _title_and_name(b)
+    if ta is None or tb is None or ta[0] != tb[0] or ta[1] == tb[1]:
+        return False
+    return all(len(name) <= 12 and not re.search(r"\d", name) for name in (ta[1], tb[1]))
+
+
+def _title_and_name(text: str) -> tuple[str, str] | None:
+    """Split 「介護保険課長 渡辺 均」 into the title and the name (the name may be absent)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text:
+        return None
+    head, _, rest = text.partition(" ")
+    if rest or head.endswith("長"):
+        return head, re.sub(r"\s+", "", rest)
+    cut = text.rfind("長")  # no space: the title ends at its last 長 (課長, 部長, 所長 …)
+    return (text[:cut + 1], text[cut + 1:]) if cut > 0 else None
+
+
+def formal_exemption(node: Node, a: str, b: str, renames: dict[str, str]) -> Exemption | None:
+    """The formal kinds, recognised with confidence (domain.md, sketch step 3)."""
+    if personnel_changed(node, a, b):
+        return Exemption("personnel")
+    if renames and org_renamed(a, b, renames):
+        return Exemption("org_rename")
+    if a and b and law_renumbered(a, b, is_typo):
+        return Exemption("law_change")
+    if is_typo(a, b) and not _national_wording_only(node, a, b):
+        return Exemption("typo")
+    return None
+
+
+# ---- kinds a person confirms ---------------------------------------------------------------
+
+def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
+                       old: object, new: object) -> Exemption | None:
+    """The kinds that need a human judgement (domain.md, sketch step 4): proposed, never silent."""
+    for rule in (_choice_improved, _scope_narrowed, _measure_added, _measure_strengthened):
+        found = rule(node, labels, a, b, old, new)
+        if found:
+            return Exemption("risk_reduced", found)
+    if node.type == "text" and (_national_wording_only(node, a, b, labels) or _national_rewording(labels, a, b)):
+        return Exemption("national_example",
+                         "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。")
+    if _org_word_swapped(a, b):
+        return Exemption("org_rename",
+                         "組織名の変更と推定しました。組織改正による名称変更であれば pia-changes.toml の"
+                         " [organisation] renames に登録すると自動で判定されます。")
+    return None
+
+
+def _choice_improved(node: Node, labels, a: str, b: str, old, new) -> str | None:
+    """A choice moved toward the better answer: up a ranked scale (特に力を入れている > 十分である >
+    課題が残されている), or a measure now taken (行っていない → 行っている, 定めていない → 定めている)."""
+    if node.type != "choice" or not node.options:
+        return None
+    ia, ib = _option_index(node, a), _option_index(node, b)
+    if ia is None or ib is None or ia == ib:
+        return None
+    was, now = node.options[ia], node.options[ib]
+    ranked = all(("特に力を入れ" in o or "十分" in o) for o in (was, now)) and "特に力を入れ" in node.options[0]
+    taken = "ない" in was and "ない" not in now and now.endswith(MEASURE_VERBS) and _is_measure_item(node, labels)
+    if not (ranked and ib < ia or taken):
+        return None
+    return f"「{was}」から「{now}」への変更です。リスクが明らかに軽減されたか確認してください。"
+
+
+def _option_index(node: Node, value: str) -> int | None:
+    """The option a value starts with (open options carry text after it); the longest wins."""
+    key = compare_key(value)
+    found = [(len(compare_key(o)), n) for n, o in enumerate(node.options) if key.startswith(compare_key(o))]
+    return max(found)[1] if found else None
+
+
+def _scope_narrowed(node: Node, labels, a: str, b: str, old, new) -> str | None:
+    """Scope narrowed: entries removed from a 範囲/記録項目/入手元… item, or する → しない."""
+    if node.type == "choice" and a and b:
+        if "しない" in b and "しない" not in a and "する" in a:
+            return f"「{a}」から「{b}」への変更です。取扱いの範囲が狭まりリスクが明らかに軽減されるか確認してください。"
+        return None
+    if not any(w in node.key + node.label for w in SCOPE_LABELS):
+        return None
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        narrowed = set(map(str, new)) < set(map(str, old))
+    else:
+        ka, kb = compare_key(a), compare_key(b)
+        edits = _edits(ka, kb)
+        narrowed = bool(kb) and bool(edits) and all(tag == "delete" for tag, *_ in edits)
+    if not narrowed:
+        return None
+    return "記載の削除のみで範囲が狭まっています。取扱いの範囲が縮小しリスクが明らかに軽減されるか確認してください。"
+
+
+def _is_measure_item(node: Node, labels: tuple[str, ...]) -> bool:
+    names = [n.label for n in [*node.ancestors(), node]] + list(labels)
+    return any(w in name for name in names for w in MEASURE_LABELS)
+
+
+def _measure_added(node: Node, labels, a: str, b: str, old, new) -> str | None:
+    """A measure added: the text only grows, by words of safety measures, bringing no new party."""
+    if not _is_measure_item(node, labels):
+        return None
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):  # ticks of measures (監査 …)
+        gained = set(map(str, new)) - set(map(str, old))
+        if gained and set(map(str, old)) < set(map(str, new)):
+            return f"対策の追加（{'・'.join(sorted(gained))}）のみです。リスクが明らかに軽減されるか確認してください。"
+        return None
+    ka, kb = compare_key(a), compare_key(b)
+    edits = _edits(ka, kb)
+    if not edits or any(tag != "insert" for tag, *_ in edits):
+        return None
+    added = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits)
+    if not _terms(added, MEASURE_TERMS) or _terms(added, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
+        return None
+    terms = "・".join(sorted(_terms(added, MEASURE_TERMS)))
+    return f"対策の記載（{terms}）の追加のみです。リスクが明らかに軽減されるか確認してください。"
+
+
+def _measure_strengthened(node: Node, labels, a: str, b: str, old, new) -> str | None:
+    """A measure strengthened: new measure words, none lost, no new party, no new negation."""
+    if not _is_measure_item(node, labels) or not a or not b:
+        return None
+    ka, kb = compare_key(a), compare_key(b)
+    gained = _terms(kb, MEASURE_TERMS) - _terms(ka, MEASURE_TERMS)
+    if not gained or _terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS):
+        return None
+    if _terms(kb, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
+        return None
+    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in _edits(ka, kb))
+    if re.search(r"ない|ず[、。]|不要|廃止|停止", inserted):
+        return None
+    return f"対策が強化されています（{'・'.join(sorted(gained))}）。リスクが明らかに軽減されるか確認してください。"
+
+
+def _wording_key(text: str) -> str:
+    """Text without list markers, final 長音 of katakana words, punctuation and spacing."""
+    text = _CHOUON.sub("", text)
+    text = _LIST_MARKER.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    return _PUNCT.sub("", re.sub(r"\s+", "", text))
+
+
+def _national(labels: tuple[str, ...], *texts: str) -> bool:
+    """A 記載例 part: named in the text or a heading (not in a heading's 「（…を除く。）」)."""
+    where = "".join(re.sub(r"[（(][^）)]*[）)]", "", label) for label in labels) + "".join(texts)
+    where = unicodedata.normalize("NFKC", where)
+    return any(unicodedata.normalize("NFKC", m) in where for m in NATIONAL_MARKERS)
+
+
+def _national_wording_only(node: Node, a: str, b: str, labels: tuple[str, ...] = ()) -> bool:
+    """Only list markers, 長音 (サーバー/サーバ) or punctuation differ, in a 記載例 text."""
+    return bool(a and b) and _wording_key(a) == _wording_key(b) and _national(labels, a, b)
+
+
+def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
+    """A 記載例 text reworded without added content: short words swapped or dropped, no digit,
+    law, party or negation brought in, and no measure word lost."""
+    if not (a and b and _national(labels, a, b)):
+        return False
+    ka, kb = _wording_key(a), _wording_key(b)
+    edits = _edits(ka, kb)
+    if not edits:
+        return False
+    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits)
+    deleted = sum(i2 - i1 for _, i1, i2, _, _ in edits)
+    if len(inserted) > deleted or any(tag == "insert" for tag, *_ in edits):
+        return False
+    if any(i2 - i1 > 30 or (tag == "delete" and i2 - i1 > 4) for tag, i1, i2, _, _ in edits):
+        return False
+    if re.search(r"\d", inserted) or _LAW_WORD.search(inserted) or _terms(inserted, EXPOSURE_TERMS):
+        return False
+    if re.search(r"ない|不|非|無", inserted):
+        return False
+    return not (_terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS))
+
+
+def _org_word_swapped(a: str, b: str) -> bool:
+    """Every edit stays inside one organisation or company name (…室 → …課, 若里…センター → …センター)."""
+    ka, kb = compare_key(a), compare_key(b)
+    edits = _edits(ka, kb)
+    if not ka or not kb or not edits:
+        return False
+    for _, i1, i2, j1, j2 in edits:
+        changed = ka[i1:i2] + kb[j1:j2]
+        if re.search(r"[、,・/()（）「」\d]|及び|並びに", changed):
+            return False
+        word_a, word_b = _word(ka, i1, i2), _word(kb, j1, j2)
+        head_a = word_a[:len(word_a) - len(_tail(ka, i2))]
+        head_b = word_b[:len(word_b) - len(_tail(kb, j2))]
+        whole = _is_org_word(word_a) and _is_org_word(word_b)
+        leading = _is_org_word(head_a) and _is_org_word(head_b)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
+        if word_a == word_b or not (whole or leading):
+            return False
+    return True
+
+
+def _tail(text: str, end: int) -> str:
+    """The rest of the word after text[:end]."""
+    stop = end
+    while stop < len(text) and _WORD_CHAR.match(text[stop]):
+        stop += 1
+    return text[end:stop]

@@ -1,0 +1,382 @@
+"""The classifier on real published rows (tests/data/published_changes.jsonl), one test per rule.
+
+Each test names its row as seed#row_no; before/after are the published cells (HTML turned into
+text; the descriptive 「(右記の内容を新たに追加)」 of 001 is an empty cell, as the diff would give
+it). Where no published row exercises a rule (a band crossing, a choice moving up), the values
+are the form's own options.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pia_changes.change import Change
+from pia_changes.classify import (
+    DEFAULT_WORDING, PROCEDURE_CORRECTION, PROCEDURE_JUTEN, PROCEDURE_ZENKOUMOKU, REVIEW_MARK,
+    ClassifyContext, band_lower_bound, classify, parse_decision,
+)
+from pia_changes.config import Config
+from pia_changes.errors import PiaError
+from pia_changes.forms import Node, load_form
+from pia_changes.textnorm import html_to_text
+
+DATA = Path(__file__).parent / "data" / "published_changes.jsonl"
+ROWS = {(r["seed"][:3], r["row_no"]): r
+        for r in map(json.loads, DATA.read_text(encoding="utf-8").splitlines())}
+_DESCRIBED_EMPTY = re.compile(r"^[（(]右記の(?:内容|移転先)を新たに(?:追加|追記)[)）]$")
+
+
+def find(form: str, path: str) -> Node:
+    """The schema node at an id path; headings (sections) between the ids are skipped."""
+    nodes = load_form(form).nodes
+    found: Node | None = None
+    for part in path.split("/"):
+        found = next(n for n in _descendants(nodes) if n.id == part)
+        nodes = found.children
+    assert found is not None
+    return found
+
+
+def _descendants(nodes: list[Node]):
+    for node in nodes:
+        yield node
+        if node.type == "section":
+            yield from _descendants(node.children)
+
+
+def cell(text: str | None) -> str | None:
+    value = html_to_text(text or "")
+    return None if not value or _DESCRIBED_EMPTY.match(value) else value
+
+
+def change(form: str, path: str, before: object, after: object, kind: str = "変更", **extra) -> Change:
+    node = find(form, path)
+    labels = tuple(a.label for a in node.ancestors()) + (node.label,)
+    return Change(item_id=path, labels=labels, kind=kind, before=None if before is None else str(before),
+                  after=None if after is None else str(after), node=node,
+                  old_value=before, new_value=after, **extra)
+
+
+def published(seed: str, row_no: int, form: str, path: str, **extra) -> Change:
+    row = ROWS[(seed, row_no)]
+    return change(form, path, cell(row["before"]), cell(row["after"]), **extra)
+
+
+def judge(item: Change, form: str, **context) -> object:
+    return classify(item, ClassifyContext(form=form, **context))
+
+
+# ---- 2. items without ※ and the 基礎項目評価書 → 評価書の修正 -------------------------------
+
+def test_item_without_star_is_other_item_004_45():
+    result = judge(published("004", 45, "重点項目", "II/file/entrust/contractor"), "重点項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "other_item", False)
+    assert result.timing_reason == DEFAULT_WORDING["other_item"]
+    assert result.required_timing is None
+    assert result.procedure == PROCEDURE_CORRECTION
+
+
+def test_added_group_entry_without_star_is_other_item_001_3():
+    item = published("001", 3, "全項目", "II/file/transfer", kind="新規")
+    assert judge(item, "全項目").reason_code == "other_item"
+
+
+def test_kiso_form_has_no_star_001_64_text_on_kiso():
+    result = judge(published("001", 64, "基礎項目", "I/jimu_content"), "基礎項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
+def test_on_kiso_only_thresholds_count_even_for_a_starred_node_001_69():
+    # should a ※ ever be found on 様式2, the 基礎項目評価書 still has no 重要な変更 (domain.md)
+    result = judge(published("001", 69, "全項目", "II/file/usage"), "基礎項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
+# ---- 5. ※ item with new content → 重要な変更 -------------------------------------------------
+
+def test_star_item_with_new_content_is_important_on_zenkoumoku_001_69():
+    result = judge(published("001", 69, "全項目", "II/file/usage"), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (True, "important_item", False)
+    assert result.required_timing == "事前"
+    assert result.timing_reason == "重要な変更に当たる。"
+    assert result.procedure == PROCEDURE_ZENKOUMOKU
+    assert "住民等の意見聴取" in result.procedure and "第三者点検" in result.procedure
+
+
+def test_star_item_on_juten_has_no_public_comment_004_29():
+    result = judge(published("004", 29, "重点項目", "II/file/main_items"), "重点項目")
+    assert (result.important, result.reason_code) == (True, "important_item")
+    assert result.procedure == PROCEDURE_JUTEN == ("再実施", "委員会への提出", "公表")
+
+
+def test_added_group_entry_with_star_sub_item_is_important_001_142():
+    item = published("001", 142, "全項目", "II/file/entrust", kind="新規")
+    result = judge(item, "全項目")
+    assert (result.important, result.reason_code) == (True, "important_item")
+
+
+# ---- 3. formal exemptions, recognised with confidence ----------------------------------------
+
+@pytest.mark.parametrize("row_no, path", [(14, "II/file/usage_match"), (6, "II/file/usage")])
+def test_typo_on_star_item_001(row_no, path):
+    result = judge(published("001", row_no, "全項目", path), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "typo", False)
+    assert result.timing_reason == "誤字脱字の修正であり、重要な変更に当たらない。"
+
+
+def test_typo_label_on_added_law_reference_is_not_a_typo_001_7():
+    # published as 誤字脱字, but it adds 「（住基法第５条…に基づき…記録された住民を指す。）」
+    result = judge(published("001", 7, "全項目", "II/file/scope"), "全項目")
+    assert (result.important, result.reason_code) == (True, "important_item")
+
+
+def test_word_swap_is_not_a_typo_001_49_text_on_star_item():
+    # 「予定しており」 → 「認められており」: a new word, not a wrong character
+    result = judge(published("001", 49, "全項目", "I/jimu_content"), "全項目")
+    assert result.reason_code == "important_item"
+
+
+@pytest.mark.parametrize("seed, row_no, form, path", [
+    ("004", 20, "重点項目", "I/network_basis"),          # 番号法第19条第7号 → 第8号
+    ("000", 11, "全項目", "I/network_basis"),            # 別表第二 → 命令第2条の表, 項 renumbered
+    ("001", 124, "全項目", "I/network_basis"),           # 第19条第7号 → 第8号
+    ("004", 48, "重点項目", "II/file/provide/basis"),     # 別表第2 → 主務省令第2条の表
+    ("001", 147, "全項目", "II/file/provide/purpose"),   # 法律第19条第8号別表第二 → 第十九条第八号に基づく…命令
+])
+def test_law_renumbering(seed, row_no, form, path):
+    result = judge(published(seed, row_no, form, path), form)
+    assert (result.important, result.reason_code, result.needs_review) == (False, "law_change", False)
+    assert result.timing_reason == "法令改正に伴う条項等の変更であり、重要な変更に当たらない。"
+
+
+def test_new_entries_in_a_list_of_items_are_not_renumbering_004_24():
+    # 項 8, 11, 108 … added without any table rename: new 情報提供, not a renumbering
+    result = judge(published("004", 24, "重点項目", "I/network_basis"), "重点項目")
+    assert result.reason_code == "important_item"
+
+
+@pytest.mark.parametrize("row_no", [2, 8])  # the name changed (2), the name dropped (8)
+def test_personnel_on_shozokucho_004(row_no):
+    result = judge(published("004", row_no, "重点項目", "I/dept_head"), "重点項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "personnel", False)
+    assert result.timing_reason == "人事異動に伴う変更であり、重要な変更に当たらない。"
+
+
+@pytest.mark.parametrize("row_no", [51, 55])  # 法務省 → 出入国在留管理庁 in 別添1 事務の内容 (※)
+def test_org_rename_from_config_001(tmp_path, row_no):
+    config = Config(root=tmp_path, org_renames={"法務省": "出入国在留管理庁"})
+    result = judge(published("001", row_no, "全項目", "annex1"), "全項目", config=config)
+    assert (result.important, result.reason_code, result.needs_review) == (False, "org_rename", False)
+    assert result.timing_reason == "組織改正に伴う名称の変更であり、重要な変更に当たらない。"
+
+
+def test_org_rename_from_config_004_3(tmp_path):
+    config = Config(root=tmp_path, org_renames={"特別債権回収室": "特別債権回収課"})
+    result = judge(published("004", 3, "重点項目", "II/file/users_dept"), "重点項目", config=config)
+    assert result.reason_code == "org_rename"
+
+
+def test_unconfigured_org_rename_is_only_proposed_001_51():
+    result = judge(published("001", 51, "全項目", "annex1"), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "org_rename", True)
+    assert "renames" in result.review_reason
+    assert result.timing_reason.endswith(REVIEW_MARK)
+
+
+def test_rename_with_an_added_department_is_important_000_14(tmp_path):
+    # 若里マイナンバーカードセンター → マイナンバーカードセンター, and 「住民登録データの使用許可を
+    # 受けた部署」 added to 使用部署 (※): published as 組織の名称変更, but the users grew
+    config = Config(root=tmp_path, org_renames={"若里マイナンバーカードセンター": "マイナンバーカードセンター"})
+    result = judge(published("000", 14, "全項目", "II/file/users_dept"), "全項目", config=config)
+    assert (result.important, result.reason_code) == (True, "important_item")
+
+
+# ---- 4. proposed exemptions: a person confirms ------------------------------------------------
+
+@pytest.mark.parametrize("row_no, path", [
+    (23, "III/file/acquire_r2_measure"),   # added: パスワード及び生体認証による本人認証
+    (20, "III/file/acquire_r1_target"),    # added: 複数人で確認し…防止する
+    (27, "III/file/use_r2_auth_method"),   # ID とパスワード → パスワードと生体認証による多要素認証
+])
+def test_risk_reduced_is_proposed_for_review_001(row_no, path):
+    result = judge(published("001", row_no, "全項目", path), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "risk_reduced", True)
+    assert result.review_reason and "確認してください" in result.review_reason
+    assert result.timing_reason == DEFAULT_WORDING["risk_reduced"] + "（要確認）"
+    assert result.required_timing is None
+    assert result.procedure == PROCEDURE_CORRECTION
+
+
+def test_measures_for_a_new_cloud_are_important_not_reduced_001_151():
+    # ガバメントクラウド measures added: a new place and party handle the data (published 重要な変更)
+    result = judge(published("001", 151, "全項目", "III/file/storage_physical_detail"), "全項目")
+    assert (result.important, result.reason_code) == (True, "important_item")
+
+
+def test_measures_for_a_new_cloud_added_to_a_text_are_important_004_56():
+    # 「(略)」 + ＜ガバメントクラウドにおける措置＞…: only added, but it brings a cloud and its operators
+    result = judge(published("004", 56, "重点項目", "III/education_method"), "重点項目")
+    assert (result.important, result.reason_code) == (True, "important_item")
+
+
+def test_ticked_measure_is_risk_reduced_and_unticked_is_important():
+    added = judge(change("重点項目", "III/audit", ["自己点検"], ["自己点検", "外部監査"]), "重点項目")
+    assert (added.reason_code, added.needs_review) == ("risk_reduced", True)
+    removed = judge(change("重点項目", "III/audit", ["自己点検", "外部監査"], ["自己点検"]), "重点項目")
+    assert (removed.important, removed.reason_code) == (True, "important_item")
+
+
+def test_choice_moved_up_the_scale_is_risk_reduced():
+    node = find("全項目", "III/file/acquire_r1_sufficient")
+    result = judge(change("全項目", "III/file/acquire_r1_sufficient", node.options[1], node.options[0]), "全項目")
+    assert (result.reason_code, result.needs_review) == ("risk_reduced", True)
+    down = judge(change("全項目", "III/file/acquire_r1_sufficient", node.options[0], node.options[2]), "全項目")
+    assert (down.important, down.reason_code) == (True, "important_item")
+
+
+def test_measure_now_taken_is_risk_reduced():
+    result = judge(change("全項目", "III/file/use_r2_auth", "行っていない", "行っている"), "全項目")
+    assert result.reason_code == "risk_reduced"
+    assert judge(change("全項目", "III/file/use_r2_auth", "行っている", "行っていない"), "全項目").important
+
+
+def test_scope_narrowed_is_risk_reduced_001_7_reversed():
+    row = ROWS[("001", 7)]
+    item = change("全項目", "II/file/scope", cell(row["after"]), cell(row["before"]))
+    result = judge(item, "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (False, "risk_reduced", True)
+
+
+def test_entrust_stopped_is_risk_reduced_and_started_is_important():
+    stopped = judge(change("全項目", "II/file/entrust_flag", "委託する", "委託しない"), "全項目")
+    assert (stopped.reason_code, stopped.needs_review) == ("risk_reduced", True)
+    started = judge(change("全項目", "II/file/entrust_flag", "委託しない", "委託する"), "全項目")
+    assert (started.important, started.reason_code) == (True, "important_item")
+
+
+@pytest.mark.parametrize("seed, row_no, form", [("004", 14, "重点項目"), ("001", 112, "全項目")])
+def test_national_example_wording_is_proposed(seed, row_no, form):
+    # ・ → ①②, 情報提供許可証 → 提供許可証, 特に慎重な対応が求められる情報 → 機微情報
+    result = judge(published(seed, row_no, form, "III/file/network_r5_measure"), form)
+    assert (result.important, result.reason_code, result.needs_review) == (False, "national_example", True)
+    assert result.timing_reason == DEFAULT_WORDING["national_example"] + "（要確認）"
+
+
+def test_national_example_long_vowel_004_12_before_text():
+    before = cell(ROWS[("004", 12)]["before"])
+    item = change("重点項目", "II/file/storage_place", before, before.replace("中間サーバー", "中間サーバ"))
+    assert judge(item, "重点項目").reason_code == "national_example"
+
+
+# ---- 1. しきい値 ----------------------------------------------------------------------------
+
+def test_people_band_crossing_30man_on_juten_requires_zenkoumoku():
+    result = judge(change("重点項目", "I/target_count", "10万人以上30万人未満", "30万人以上"), "重点項目")
+    assert (result.important, result.reason_code, result.needs_review) == (True, "threshold", True)
+    assert "全項目評価が必要" in result.review_reason
+    assert result.required_timing == "事前"
+    assert result.timing_reason == DEFAULT_WORDING["threshold"] + "（要確認）"
+    assert result.procedure == ("新たな評価の実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
+
+
+def test_same_crossing_on_zenkoumoku_requires_nothing_more():
+    result = judge(change("全項目", "I/target_count", "10万人以上30万人未満", "30万人以上"), "全項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
+def test_people_band_going_down_is_no_threshold():
+    result = judge(change("重点項目", "I/target_count", "30万人以上", "10万人以上30万人未満"), "重点項目")
+    assert result.reason_code == "other_item"
+
+
+def test_people_crossing_10man_on_kiso_depends_on_handlers():
+    result = judge(change("基礎項目", "II/target_count", "1万人以上10万人未満", "10万人以上30万人未満"), "基礎項目")
+    assert result.reason_code == "threshold"
+    assert "重点項目評価" in result.review_reason and "500人以上" in result.review_reason
+    assert result.procedure == ("新たな評価の実施", "委員会への提出", "公表")
+
+
+def test_handlers_crossing_500_on_juten():
+    result = judge(change("重点項目", "II/file/users_count", "100人以上500人未満", "500人以上1,000人未満"), "重点項目")
+    assert (result.important, result.reason_code) == (True, "threshold")
+    assert "10万人以上30万人未満の場合は全項目評価" in result.review_reason
+
+
+def test_accident_on_kiso_is_threshold():
+    result = judge(change("基礎項目", "II/accident", "発生なし", "発生あり"), "基礎項目")
+    assert (result.important, result.reason_code, result.needs_review) == (True, "threshold", True)
+
+
+def test_accident_question_of_risk_section_is_no_threshold_004_5():
+    # Ⅲ 7 asks about 個人情報 accidents in 3 years: not the しきい値 question
+    result = judge(published("004", 5, "重点項目", "III/file/accident"), "重点項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
+def test_band_lower_bounds():
+    assert band_lower_bound("1,000人未満（任意実施）") == 0
+    assert band_lower_bound("1,000人以上1万人未満") == 1_000
+    assert band_lower_bound("10万人以上30万人未満") == 100_000
+    assert band_lower_bound("30万人以上") == 300_000
+    assert band_lower_bound("500人未満") == 0
+    assert band_lower_bound(1200) == 1200
+    assert band_lower_bound("不明") is None
+
+
+# ---- a person's say, the configured wording, cosmetic changes ---------------------------------
+
+def test_manual_decision_overrides_important_001_69():
+    result = judge(published("001", 69, "全項目", "II/file/usage"), "全項目", decision="非重要（リスク軽減）")
+    assert (result.important, result.reason_code, result.needs_review, result.manual) == (False, "risk_reduced", False, True)
+    assert result.timing_reason == DEFAULT_WORDING["risk_reduced"]
+    assert result.procedure == PROCEDURE_CORRECTION
+
+
+def test_manual_decision_settles_a_review_001_23():
+    result = judge(published("001", 23, "全項目", "III/file/acquire_r2_measure"), "全項目", decision="重要")
+    assert (result.important, result.reason_code, result.needs_review, result.manual) == (True, "important_item", False, True)
+    assert result.review_reason is None and REVIEW_MARK not in result.timing_reason
+    assert result.procedure == PROCEDURE_ZENKOUMOKU
+
+
+def test_manual_explanation_replaces_wording_004_14():
+    item = published("004", 14, "重点項目", "III/file/network_r5_measure")
+    result = judge(item, "重点項目", decision="非重要（記載例）", reason_text="国の記載例により記載変更")
+    assert (result.reason_code, result.timing_reason, result.manual) == ("national_example", "国の記載例により記載変更", True)
+
+
+def test_manual_decision_as_parsed_by_the_trailer_reader_001_14():
+    from types import SimpleNamespace
+    decided = SimpleNamespace(important=True, reason=None, reason_code=None)
+    result = judge(published("001", 14, "全項目", "II/file/usage_match"), "全項目", decision=decided)
+    assert (result.important, result.reason_code, result.manual) == (True, "important_item", True)
+
+
+def test_unreadable_decision_is_an_error():
+    assert parse_decision("非重要(誤字脱字)") == (False, "typo")
+    assert parse_decision("重要") == (True, None)
+    assert parse_decision("たぶん重要") is None
+    with pytest.raises(PiaError):
+        judge(published("001", 69, "全項目", "II/file/usage"), "全項目", decision="たぶん重要")
+
+
+def test_wording_from_config_001_14(tmp_path):
+    config = Config(root=tmp_path, wording={"typo": "誤字の訂正であり、重要な変更ではない。",
+                                            "risk_reduced": "リスクを軽減する変更。"})
+    typo = judge(published("001", 14, "全項目", "II/file/usage_match"), "全項目", config=config)
+    assert typo.timing_reason == "誤字の訂正であり、重要な変更ではない。"
+    reduced = judge(published("001", 23, "全項目", "III/file/acquire_r2_measure"), "全項目", config=config)
+    assert reduced.timing_reason == "リスクを軽減する変更。（要確認）"
+
+
+def test_cosmetic_change_is_not_classified_001_14():
+    result = judge(published("001", 14, "全項目", "II/file/usage_match", cosmetic=True), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (None, None, False)
+
+
+def test_unknown_form_is_refused():
+    with pytest.raises(PiaError):
+        ClassifyContext(form="様式9")
