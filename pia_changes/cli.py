@@ -92,6 +92,87 @@ def validate(files: tuple[str, ...], show_warnings: bool) -> None:
         sys.exit(1)
 
 
+def format_option(choices: tuple[str, ...], default: str | None):
+    """--format shared by diff and generate."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        help="出力形式")
+
+
+def print_findings(findings) -> None:
+    labels = {"error": "エラー", "warning": "警告", "info": "情報"}
+    for f in findings:
+        mark = "（確認済み）" if f.acknowledged else ""
+        click.echo(f"{labels.get(f.level, f.level)}[{f.id}]{mark}: {f.message}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--rev", default="HEAD", show_default=True, help="この版の時点の表を作る")
+@format_option(("md", "csv", "tsv", "json", "xlsx", "html"), None)
+@click.option("-o", "output", type=click.Path(dir_okay=False), help="出力ファイル（形式は拡張子から）")
+@click.option("--force", is_flag=True, help="既存の出力ファイルを上書きする")
+@click.option("--layout", type=click.Choice(["standard", "extended"]), default="standard", show_default=True,
+              help="standard: 6列 / extended: 墨田区型（項番・項目①〜④・変更区分・備考）")
+@click.option("--bom", is_flag=True, help="csv/tsv の先頭に BOM を付ける（Excel 用）")
+@click.option("--strict", is_flag=True, help="エラーの指摘（重要な変更の事後提出など）があれば終了コード 1")
+@handle_errors
+def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | None, force: bool,
+             layout: str, bom: bool, strict: bool) -> None:
+    """git の履歴から別添「変更箇所」の表を作る（既定は markdown を標準出力へ）。"""
+    from .findings import fails_strict
+    from .generate import generate as build, repository_config
+    from .output import write_atomic
+    from .render import format_from_path, render
+
+    fmt = fmt or (format_from_path(output) if output else None) or "md"
+    if fmt == "xlsx" and not output:
+        raise UsageError("xlsx は -o で出力ファイルを指定してください")
+    tables = build(".", list(files), rev)
+    data = render(tables, fmt, layout=layout, bom=bom, gannen=repository_config(".").gannen, single=bool(files))
+    if output:
+        write_atomic(output, data, force)
+        click.echo(f"{output} に書き出しました（{sum(len(t.rows) for t in tables)} 行）", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    findings = [f for t in tables for f in t.findings]
+    print_findings(findings)
+    if strict and fails_strict(findings):
+        sys.exit(1)
+
+
+@cli.command("diff")
+@click.argument("args", nargs=-1)
+@click.option("--cached", is_flag=True, help="ステージした内容を HEAD と比べる")
+@format_option(("text", "json", "md"), "text")
+@click.option("--include-cosmetic", is_flag=True, help="空白・改行・全角半角だけの違いも表示する")
+@click.option("--exit-code", is_flag=True, help="体裁以外の変更があれば終了コード 1")
+@handle_errors
+def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic: bool, exit_code: bool) -> None:
+    """版と版の意味のある差分を表示する（[REV_A [REV_B]] [FILE]、または A.yaml B.yaml）。"""
+    import json
+
+    from .compare import change_json, compare_revisions
+    from .config import load_config
+    from .render.difftext import diff_markdown, diff_text
+
+    results = compare_revisions(args, cached)
+    separator = load_config(Path.cwd()).label_separator
+    if fmt == "json":
+        payload = {
+            "changes": [change_json(r.assessment, c, v, separator) for r in results
+                        for c, v in zip(r.result.changes, r.verdicts) if include_cosmetic or not c.cosmetic],
+            "table_edits": [{"assessment": r.assessment, "index": e.index, "kind": e.kind,
+                             "before": e.before, "after": e.after} for r in results for e in r.result.table_edits],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "md":
+        click.echo(diff_markdown(results, include_cosmetic, separator), nl=False)
+    else:
+        click.echo(diff_text(results, include_cosmetic, separator), nl=False)
+    if exit_code and any(r.result.significant() for r in results):
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="pia-changes")
 

@@ -1,0 +1,112 @@
+"""`diff`: which two versions to compare (Decisions: diff's default revisions) and the result rows.
+
+No revision: working tree against HEAD; --cached: index against HEAD; one revision: working
+tree against it; two: the one against the other; two existing files: the files, without git.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .change import Change, Classification, DiffResult
+from .classify import ClassifyContext, classify
+from .config import Config, load_config
+from .diff import diff
+from .document import Document, load, load_bytes
+from .errors import PiaError, UsageError
+
+
+@dataclass(frozen=True)
+class Compared:
+    assessment: str
+    result: DiffResult
+    verdicts: tuple[Classification, ...]   # one per change, same order
+    notice: str | None = None              # e.g. a new assessment with nothing to compare
+
+
+def split_arguments(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """As git does: an existing path is a FILE, anything else a revision."""
+    revs, files = [], []
+    for arg in args:
+        (files if Path(arg).exists() else revs).append(arg)
+    if len(revs) > 2:
+        raise UsageError(f"リビジョンは2つまでです（ファイルが見つからない引数: {', '.join(revs)}）")
+    return revs, files
+
+
+def classify_all(result: DiffResult, form: str, config: Config) -> tuple[Classification, ...]:
+    context = ClassifyContext(form, config)
+    return tuple(classify(c, context) for c in result.changes)
+
+
+def compare_files(old_path: str, new_path: str) -> Compared:
+    config = load_config(Path.cwd())
+    old = load(old_path, config.max_input_bytes)
+    new = load(new_path, config.max_input_bytes)
+    result = diff(old, new)
+    return Compared(new_path, result, classify_all(result, new.form.form, config))
+
+
+def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
+    revs, files = split_arguments(args)
+    if not revs and not cached and len(files) == 2:
+        return [compare_files(files[0], files[1])]
+    if cached and revs:
+        raise UsageError("--cached とリビジョンは同時に指定できません")
+    from .generate import assessment_targets
+    from .history import GitRepo
+
+    repo = GitRepo.discover(".")
+    with repo:
+        config = load_config(repo.root)
+        out = []
+        for path in assessment_targets(repo, config, files):
+            old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
+            out.append(_compare(path, old_raw, new_raw, old_name, new_name, config))
+        return out
+
+
+def _sides(repo, path: str, revs: list[str], cached: bool):
+    if len(revs) == 2:
+        a, b = repo.resolve(revs[0]), repo.resolve(revs[1])
+        return repo.read_at(a, path), repo.read_at(b, path), f"{revs[0]}:{path}", f"{revs[1]}:{path}"
+    base = revs[0] if revs else "HEAD"
+    old = repo.read_at(repo.resolve(base), path) if repo.head() is not None else None
+    if cached:
+        return old, repo.read_index(path), f"{base}:{path}", f"(index):{path}"
+    full = repo.root / path
+    return old, (full.read_bytes() if full.is_file() else None), f"{base}:{path}", path
+
+
+def _compare(path: str, old_raw: bytes | None, new_raw: bytes | None, old_name: str, new_name: str,
+             config: Config) -> Compared:
+    empty = DiffResult(changes=())
+    if new_raw is None and old_raw is None:
+        raise PiaError("比較する版がありません", file=path)
+    if old_raw is None:
+        load_bytes(new_raw, new_name, config.max_input_bytes)  # validate what is there
+        return Compared(path, empty, (), "新しい評価書です（比較する前の版がありません）")
+    if new_raw is None:
+        return Compared(path, empty, (), "評価書が削除されています")
+    old: Document = load_bytes(old_raw, old_name, config.max_input_bytes)
+    new: Document = load_bytes(new_raw, new_name, config.max_input_bytes)
+    result = diff(old, new)
+    return Compared(path, result, classify_all(result, new.form.form, config))
+
+
+def change_json(assessment: str, change: Change, verdict: Classification, separator: str) -> dict:
+    """One change in diff's JSON contract (the row keys without timing, submitted, source)."""
+    before, after = change.spans
+    out = {
+        "assessment": assessment, "change_date": None, "commit": None,
+        "item": change.label(separator), "item_id": change.item_id, "kind": change.kind,
+        "before": change.before, "after": change.after,
+        "spans": {"before": [list(s) for s in before], "after": [list(s) for s in after]},
+        "important": verdict.important, "reason_code": verdict.reason_code,
+        "needs_review": verdict.needs_review, "review_reason": verdict.review_reason,
+        "manual": verdict.manual, "moved": change.moved, "required_timing": verdict.required_timing,
+        "procedure": list(verdict.procedure), "timing_reason": verdict.timing_reason,
+    }
+    if change.cosmetic:
+        out["cosmetic"] = True
+    return out

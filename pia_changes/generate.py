@@ -1,0 +1,39 @@
+"""`generate`: the 変更箇所 tables of the assessments of a repository, from its history."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .config import Config, load_config
+from .errors import PiaError
+from .history import GitRepo
+from .rows import Table
+from .table import build_table
+
+
+def assessment_targets(repo: GitRepo, config: Config, files: list[str]) -> list[str]:
+    """Repository-relative paths of FILES, or of every assessment the config's globs match."""
+    if files:
+        return [repo.relpath(Path(f).resolve()) for f in files]
+    paths = [repo.relpath(p) for p in config.assessment_paths()]
+    if not paths:
+        raise PiaError(f"評価書が見つかりません（pia-changes.toml の assessments: {', '.join(config.assessments)}）",
+                       file=str(repo.root))
+    return paths
+
+
+def repository_config(start: str | Path = ".") -> Config:
+    """The pia-changes.toml of the repository containing START."""
+    return load_config(GitRepo.discover(start).root)
+
+
+def generate(start: str | Path = ".", files: list[str] | None = None, rev: str = "HEAD",
+             today: dt.date | None = None) -> list[Table]:
+    """One Table per assessment, sorted by path (Decisions: Output shapes)."""
+    repo = GitRepo.discover(start)
+    with repo:
+        config = load_config(repo.root)
+        targets = assessment_targets(repo, config, list(files or []))
+        several = len(config.assessment_paths()) > 1
+        tables = [build_table(repo, path, config, rev, today, several) for path in sorted(targets)]
+    return tables

@@ -1,0 +1,53 @@
+"""Human output of `diff`: coloured text for a terminal (click strips colour when piped), or markdown."""
+from __future__ import annotations
+
+from ..compare import Compared
+
+
+def _verdict_text(verdict) -> str:
+    if verdict.important is None:
+        return "体裁のみ"
+    head = "重要な変更" if verdict.important else "重要な変更ではない"
+    return head + ("（要確認）" if verdict.needs_review else "")
+
+
+def diff_text(results: list[Compared], include_cosmetic: bool, separator: str) -> str:
+    import click
+
+    lines: list[str] = []
+    for cmp in results:
+        shown = [(c, v) for c, v in zip(cmp.result.changes, cmp.verdicts) if include_cosmetic or not c.cosmetic]
+        lines.append(click.style(f"== {cmp.assessment}（変更 {len(shown)} 件）", bold=True))
+        if cmp.notice:
+            lines.append(cmp.notice)
+        for change, verdict in shown:
+            mark = click.style("[重要] ", fg="red", bold=True) if verdict.important else ""
+            moved = "（並び順）" if change.moved else ""
+            lines.append(f"{mark}{change.kind}{moved}  {change.label(separator)}")
+            if change.before is not None:
+                lines += [click.style(f"  - {line}", fg="red") for line in change.before.split("\n")]
+            if change.after is not None:
+                lines += [click.style(f"  + {line}", fg="green") for line in change.after.split("\n")]
+            lines.append(click.style(f"  → {_verdict_text(verdict)}: {verdict.timing_reason}", fg="yellow"))
+        for edit in cmp.result.table_edits:
+            lines.append(f"変更箇所の表の編集: {edit.index + 1}行目 {edit.kind}")
+    return "\n".join(lines) + "\n"
+
+
+def diff_markdown(results: list[Compared], include_cosmetic: bool, separator: str) -> str:
+    from tabulate import tabulate
+
+    def cell(text: str | None) -> str:
+        return (text or "").replace("|", "\\|").replace("\n", "<br>")
+
+    parts = []
+    for cmp in results:
+        rows = [[cell(c.label(separator)), c.kind, cell(c.before), cell(c.after), _verdict_text(v),
+                 cell(v.timing_reason)]
+                for c, v in zip(cmp.result.changes, cmp.verdicts) if include_cosmetic or not c.cosmetic]
+        parts.append(f"## {cmp.assessment}\n")
+        if cmp.notice:
+            parts.append(cmp.notice + "\n")
+        parts.append(tabulate(rows, headers=["項目", "区分", "変更前", "変更後", "判定", "説明"],
+                              tablefmt="github") + "\n")
+    return "\n".join(parts)

@@ -1,0 +1,215 @@
+"""Assemble the 変更箇所 table of one assessment: legacy rows + one row per classified change.
+
+Row order (Decisions: Row order): legacy rows as published, then computed rows by 変更日, then
+commit order, then the diff's document order. 提出時期 comes from submission tags (Decisions:
+変更日 and 提出時期); what is wrong becomes findings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .change import Change, Classification
+from .classify import ClassifyContext, classify
+from .config import Config
+from .diff import diff
+from .document import Document
+from .errors import PiaError
+from .findings import FindingCollector
+from .history import DocumentCache, GitRepo, Revision, SubmissionTag
+from .legacy import item_raw, legacy_object
+from .publisher import publisher_important
+from .rows import Row, Table
+from .textnorm import html_to_text
+from .trailers import Trailers
+from .wareki import parse_date
+
+FIVE_YEARS = dt.timedelta(days=5 * 365 + 1)
+
+
+@dataclass
+class Computed:
+    """One computed change with everything its row needs."""
+
+    change: Change
+    verdict: Classification
+    revision: Revision
+    change_date: dt.date
+    timing: str
+    submitted: bool
+    manual_timing: bool
+
+
+def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
+                today: dt.date | None = None, several: bool = False) -> Table:
+    """The table of the assessment at PATH (repository-relative) as it stood at REV."""
+    today = today or dt.date.today()
+    revisions = repo.file_revisions(path, rev)
+    if not revisions or revisions[-1].blob is None:
+        raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
+    cache = DocumentCache(repo, config.max_input_bytes)
+    docs = [cache.load(r.blob, r.path) if r.blob else None for r in revisions]
+    current = docs[-1]
+    findings = FindingCollector(config.acknowledged)
+    cutoff = revisions[-1].commit_date.date() if rev != "HEAD" else None
+    tags = _submissions(repo, path, config, cutoff, findings, several)
+    rows = [legacy_row(r) for r in current.legacy_rows]
+    for row in rows:
+        if not row.timing:
+            findings.add("warning", "blank_timing", f"変更箇所の行（{row.item}）の提出時期が空欄です", item_id=row.item_id)
+    computed: list[Computed] = []
+    for index in range(1, len(revisions)):
+        if docs[index - 1] is None or docs[index] is None:
+            continue
+        computed += _revision_rows(repo, revisions[index], docs[index - 1], docs[index], config, tags,
+                                   today, findings)
+    computed.sort(key=lambda c: c.change_date)  # stable: commit order, then document order
+    rows += [_row(c, config) for c in computed]
+    _timing_findings(computed, today, config, findings)
+    _five_years(current, tags, today, findings)
+    complete = revisions[0].commit_date.date() if repo.is_shallow() else None
+    if complete is not None:
+        findings.add("info", "bad_trailer", repo.shallow_warning() or "履歴が浅いため表は完全ではありません")
+    title = str(((current.data.get("表紙") or {}).get("評価書名")) or path)
+    return Table(path, current.form.form, title, tuple(rows), findings.all(), complete)
+
+
+def _submissions(repo: GitRepo, path: str, config: Config, cutoff: dt.date | None,
+                 findings: FindingCollector, several: bool) -> list[SubmissionTag]:
+    tags = repo.tags(config.tag_prefix)
+    for warning in tags.warnings:
+        findings.add("warning", "bad_trailer", warning)
+    mine = [t for t in tags if t.covers(path) and (cutoff is None or t.date <= cutoff)]
+    if several and any(t.stem is None for t in mine):
+        findings.add("warning", "repo_wide_tag",
+                     "複数の評価書があるリポジトリにリポジトリ全体の提出タグがあります（"
+                     f"{config.tag_prefix}<ファイル名>/日付 の形にしてください）")
+    return sorted(mine, key=lambda t: t.date)
+
+
+def legacy_row(row: dict) -> Row:
+    """A published row carried over unchanged (Decisions: Legacy rows)."""
+    reason = html_to_text(str(row.get("提出時期に係る説明") or ""))
+    kind = str(row.get("変更区分") or "変更").strip()
+    kouban = row.get("項番")
+    return Row(
+        change_date=parse_date(row.get("変更日")), item=item_raw(row) or "", item_id=None,
+        kind=kind if kind in ("変更", "新規", "削除") else "変更",
+        before=_text(row.get("変更前の記載")), after=_text(row.get("変更後の記載")),
+        timing=str(row.get("提出時期") or "").strip(), timing_reason=reason, source="legacy",
+        important=publisher_important(reason), legacy=legacy_object(row),
+        kouban=None if kouban in (None, "") else str(kouban),
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else html_to_text(str(value))
+
+
+def _per_item(trailers: Trailers, change: Change, changes: list[Change]) -> dict[str, object]:
+    """Trailer values written for this change's ITEM: its item id or a part of its label path
+    that no other change of the commit shares (Decisions: Trailers)."""
+    values: dict[str, object] = {}
+    for item, fields in trailers.per_item.items():
+        if item == change.item_id:
+            values.update(fields)
+            continue
+        hits = [c for c in changes if item in c.item_id or item in "".join(c.labels)]
+        if hits == [change]:
+            values.update(fields)
+    return values
+
+
+def _revision_rows(repo: GitRepo, revision: Revision, old: Document, new: Document, config: Config,
+                   tags: list[SubmissionTag], today: dt.date, findings: FindingCollector) -> list[Computed]:
+    trailers = revision.trailers
+    for problem in trailers.problems:
+        findings.add("warning", "bad_trailer", f"{revision.sha[:7]}: {problem}（コミット日を使います）",
+                     commit=revision.sha)
+    changes = list(diff(old, new).significant())
+    submission = _first_containing(repo, revision.sha, tags)
+    out = []
+    for change in changes:
+        own = _per_item(trailers, change, changes)
+        day = own.get("change_date") or trailers.change_date or revision.author_date.date()
+        context = ClassifyContext(new.form.form, config, decision=own.get("decision") or trailers.decision,
+                                  reason_text=own.get("reason") or trailers.reason)
+        verdict = classify(change, context)
+        manual_timing = own.get("timing") or trailers.timing
+        submitted_on = submission.date if submission else today
+        timing = manual_timing or ("事前" if submitted_on < day else "事後")
+        out.append(Computed(change, verdict, revision, day, timing, submission is not None,
+                            manual_timing is not None))
+    return out
+
+
+def _first_containing(repo: GitRepo, commit: str, tags: list[SubmissionTag]) -> SubmissionTag | None:
+    for tag in tags:  # oldest first
+        if repo.is_ancestor(commit, tag.target):
+            return tag
+    return None
+
+
+def _row(c: Computed, config: Config) -> Row:
+    change, verdict = c.change, c.verdict
+    before, after = change.spans
+    return Row(
+        change_date=c.change_date, item=change.label(config.label_separator), item_id=change.item_id,
+        kind=change.kind, before=change.before, after=change.after, timing=c.timing,
+        timing_reason=verdict.timing_reason, source="git", labels=change.labels,
+        spans={"before": [list(s) for s in before], "after": [list(s) for s in after]},
+        submitted=c.submitted, required_timing=verdict.required_timing, important=verdict.important,
+        reason_code=verdict.reason_code, needs_review=verdict.needs_review,
+        review_reason=verdict.review_reason, manual=verdict.manual or c.manual_timing, moved=change.moved,
+        procedure=verdict.procedure, commit=c.revision.sha,
+    )
+
+
+def _timing_findings(computed: list[Computed], today: dt.date, config: Config,
+                     findings: FindingCollector) -> None:
+    for c in computed:
+        sha, item, label = c.revision.sha, c.change.item_id, c.change.label(config.label_separator)
+        if c.verdict.needs_review and not c.verdict.manual:
+            findings.add("warning", "unresolved_review",
+                         f"{label}: {c.verdict.review_reason or '判定の確認が必要です'}（判定 トレーラーで確定してください）",
+                         sha, item)
+        if c.verdict.reason_code == "threshold":
+            findings.add("warning", "threshold", f"{label}: {c.verdict.review_reason or 'しきい値判断の結果が変わります'}",
+                         sha, item)
+        if not c.verdict.important:
+            continue
+        if c.submitted and c.timing == "事後":
+            findings.add("error", "important_after",
+                         f"{label}: 重要な変更が事後に提出されています（変更日 {c.change_date.isoformat()}）", sha, item)
+        elif not c.submitted and c.change_date <= today:
+            findings.add("error", "important_unsubmitted",
+                         f"{label}: 重要な変更の変更日 {c.change_date.isoformat()} を過ぎましたが、事前の提出がありません",
+                         sha, item)
+        elif not c.submitted and (c.change_date - today).days <= config.near_days:
+            findings.add("warning", "important_unsubmitted",
+                         f"{label}: 重要な変更の変更日 {c.change_date.isoformat()} が近づいています。事前に提出してください",
+                         sha, item)
+
+
+def _five_years(doc: Document, tags: list[SubmissionTag], today: dt.date, findings: FindingCollector) -> None:
+    """The 5-year clock runs from the latest 再実施 tag and the document's 基礎項目評価 ①実施日."""
+    dates = [t.date for t in tags if t.reevaluation]
+    kiso = doc_value(doc, "kiso_date")
+    if (day := parse_date(kiso)) is not None:
+        dates.append(day)
+    if dates and today - max(dates) > FIVE_YEARS:
+        findings.add("warning", "five_years",
+                     f"前回の評価の実施（{max(dates).isoformat()}）から5年を経過しています。再実施に努めてください（規則第15条）")
+
+
+def doc_value(doc: Document, node_id: str) -> object:
+    """The value of the first item with NODE_ID outside any repeat group, or None."""
+    from .document import key_path
+    from .forms import walk
+    for node in walk(doc.form.nodes):
+        if node.id == node_id and not any(a.is_group for a in node.ancestors()):
+            value: object = doc.data
+            for key in key_path(node, None):
+                value = value.get(key) if isinstance(value, dict) else None
+            return value
+    return None
