@@ -149,7 +149,19 @@ def align_entries(olds: list, news: list, old_names: list[str], new_names: list[
             pairs.append((i, queue.pop(0)))
     if len(pairs) < min(len(olds), len(news)):
         pairs += _similar_pairs(olds, news, old_names, new_names, pairs)
+    if len(pairs) < min(len(olds), len(news)):
+        pairs += _blank_pairs(olds, news, pairs)
     return sorted(pairs)
+
+
+def _blank_pairs(olds: list, news: list, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A blank entry (a starter's placeholder) filled in, or an entry emptied, at the same position
+    is the same entry: its items are 新規/削除, not the whole entry."""
+    paired_old = {i for i, _ in pairs}
+    paired_new = {j for _, j in pairs}
+    return [(i, i) for i in range(min(len(olds), len(news)))
+            if i not in paired_old and i not in paired_new
+            and (not _flat(olds[i]).strip() or not _flat(news[i]).strip())]
 
 
 def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list[str],

@@ -576,3 +576,15 @@ def test_a_deleted_entry_is_listed_where_it_stood(base):
         ("I/system[電子申請システム]", "システム1"),
         ("I/system[団体内統合宛名システム]/function", "②システムの機能"),
         ("I/system[共通基盤システム(庁内連携システム)]", "システム3")]
+
+
+def test_a_blank_starter_entry_filled_in_is_one_item_change_not_a_delete_and_an_add():
+    from pia_changes.starter import blank_document
+    form = load_form("重点項目")
+    old = blank_document(form, entries=1)
+    new = copy.deepcopy(old)
+    section = new["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]
+    section["システム"][0]["システムの名称"] = "介護保険システム"
+    changes = diff_data(form, old, new).changes
+    assert [(c.kind, c.item_id, c.after) for c in changes] == [
+        ("新規", "I/system[介護保険システム]/name", "介護保険システム")]
