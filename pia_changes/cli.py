@@ -92,6 +92,37 @@ def validate(files: tuple[str, ...], show_warnings: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("import")
+@click.argument("text", type=click.Path(dir_okay=False))
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="書き出す評価書 YAML")
+@click.option("--form", type=click.Choice(["全項目", "重点項目", "基礎項目"]), help="様式（省略時は本文から判定）")
+@click.option("--encoding", help="文字コードを指定する（例: cp932）")
+@click.option("--force", is_flag=True, help="既存の出力ファイルを上書きする")
+@handle_errors
+def import_command(text: str, output: str, form: str | None, encoding: str | None, force: bool) -> None:
+    """公表済みの評価書のテキストから評価書 YAML を作る（変更箇所の表も取り込む）。"""
+    from .config import load_config
+    from .errors import PiaError
+    from .importer import import_text
+    from .output import write_atomic
+
+    if Path(output).exists() and not force:
+        raise PiaError("出力先が既にあります（上書きするには --force を付けてください）", file=output)
+    limit = load_config(Path.cwd()).max_input_bytes
+    try:
+        size = Path(text).stat().st_size
+    except FileNotFoundError:
+        raise PiaError("ファイルがありません", file=text) from None
+    if size > limit:
+        raise PiaError(f"ファイルが大きすぎます（{size / 1048576:.1f} MB、上限 {limit / 1048576:g} MB）", file=text)
+    result = import_text(Path(text).read_bytes(), text, form=form, encoding=encoding)
+    for notice in result.notices:
+        click.echo(f"{text}: {notice}", err=True)
+    write_atomic(output, result.yaml_text.encode("utf-8"), force)
+    click.echo(f"{output}: {result.form}評価書 項目 {result.items_filled}/{result.items_in_schema} 件を取り込み、"
+               f"配置 {result.placed} 行 / 未配置 {result.unplaced} 行、変更箇所 {result.legacy_rows} 行")
+
+
 def format_option(choices: tuple[str, ...], default: str | None):
     """--format shared by diff and generate."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
