@@ -164,7 +164,12 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
         write_atomic(output, data, force)
         click.echo(f"{output} に書き出しました（{sum(len(t.rows) for t in tables)} 行）", err=True)
     else:
-        click.echo(data.decode("utf-8"), nl=False)
+        text = data.decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
+    for table in tables:
+        if table.complete_since:
+            click.echo(f"{table.assessment}: 浅いクローンのため、表は {table.complete_since.isoformat()} 以降の履歴から作りました"
+                       "（完全な表には git fetch --unshallow）", err=True)
     findings = [f for t in tables for f in t.findings]
     print_findings(findings)
     if strict and fails_strict(findings):
@@ -202,6 +207,50 @@ def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic
         click.echo(diff_text(results, include_cosmetic, separator), nl=False)
     if exit_code and any(r.result.significant() for r in results):
         sys.exit(1)
+
+
+def _one_repository_file(file: str | None):
+    from .generate import assessment_targets
+    from .history import GitRepo
+    from .config import load_config
+
+    repo = GitRepo.discover(".")
+    config = load_config(repo.root)
+    targets = assessment_targets(repo, config, [file] if file else [])
+    return repo, config, targets
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@handle_errors
+def log(file: str | None) -> None:
+    """版ごとに1行: 日付・コミット・変更数・重要な変更の数・提出タグ。"""
+    from .timeline import log_lines
+
+    repo, config, targets = _one_repository_file(file)
+    with repo:
+        for path in targets:
+            if len(targets) > 1:
+                click.echo(click.style(f"== {path}", bold=True))
+            for line in log_lines(repo, path, config):
+                what = "基準の版" if line.baseline else f"変更 {line.changes} 件"
+                important = click.style(f" 重要な変更 {line.important} 件", fg="red") if line.important else ""
+                tags = f" [{', '.join(line.tags)}]" if line.tags else ""
+                click.echo(f"{line.date.isoformat()} {line.commit[:7]} {what}{important}{tags}  {line.subject}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("item", required=False)
+@handle_errors
+def blame(file: str, item: str | None) -> None:
+    """各項目が最後に変わった日とコミット（ITEM は項目 ID か項目名の一部）。"""
+    from .timeline import blame_lines
+
+    repo, config, targets = _one_repository_file(file)
+    with repo:
+        for line in blame_lines(repo, targets[0], config, item):
+            click.echo(f"{line.date.isoformat()} {line.commit[:7]} {line.kind} {line.label}  ({line.item_id})")
 
 
 def main() -> None:

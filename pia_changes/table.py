@@ -40,36 +40,58 @@ class Computed:
     manual_timing: bool
 
 
-def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
-                today: dt.date | None = None, several: bool = False) -> Table:
-    """The table of the assessment at PATH (repository-relative) as it stood at REV."""
+@dataclass
+class History:
+    """An assessment's revisions with their documents and computed changes, oldest first."""
+
+    path: str
+    revisions: list[Revision]
+    documents: list[Document | None]
+    tags: list[SubmissionTag]
+    computed: list[Computed]
+    findings: FindingCollector
+
+    @property
+    def current(self) -> Document:
+        return self.documents[-1]  # type: ignore[return-value]
+
+
+def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
+                 today: dt.date | None = None, several: bool = False) -> History:
+    """Walk the file's commits, diff each against the previous, classify, time each change."""
     today = today or dt.date.today()
     revisions = repo.file_revisions(path, rev)
     if not revisions or revisions[-1].blob is None:
         raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
     cache = DocumentCache(repo, config.max_input_bytes)
     docs = [cache.load(r.blob, r.path) if r.blob else None for r in revisions]
-    current = docs[-1]
     findings = FindingCollector(config.acknowledged)
     cutoff = revisions[-1].commit_date.date() if rev != "HEAD" else None
     tags = _submissions(repo, path, config, cutoff, findings, several)
-    rows = [legacy_row(r) for r in current.legacy_rows]
-    for row in rows:
-        if not row.timing:
-            findings.add("warning", "blank_timing", f"変更箇所の行（{row.item}）の提出時期が空欄です", item_id=row.item_id)
     computed: list[Computed] = []
     for index in range(1, len(revisions)):
         if docs[index - 1] is None or docs[index] is None:
             continue
         computed += _revision_rows(repo, revisions[index], docs[index - 1], docs[index], config, tags,
                                    today, findings)
-    computed.sort(key=lambda c: c.change_date)  # stable: commit order, then document order
+    return History(path, revisions, docs, tags, computed, findings)
+
+
+def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
+                today: dt.date | None = None, several: bool = False) -> Table:
+    """The table of the assessment at PATH (repository-relative) as it stood at REV."""
+    today = today or dt.date.today()
+    hist = read_history(repo, path, config, rev, today, several)
+    current, findings = hist.current, hist.findings
+    rows = [legacy_row(r) for r in current.legacy_rows]
+    for row in rows:
+        if not row.timing:
+            findings.add("warning", "blank_timing", f"変更箇所の行（{row.item}）の提出時期が空欄です", item_id=row.item_id)
+    computed = sorted(hist.computed, key=lambda c: c.change_date)  # stable: commit order, then document order
     rows += [_row(c, config) for c in computed]
     _timing_findings(computed, today, config, findings)
-    _five_years(current, tags, today, findings)
-    complete = revisions[0].commit_date.date() if repo.is_shallow() else None
-    if complete is not None:
-        findings.add("info", "bad_trailer", repo.shallow_warning() or "履歴が浅いため表は完全ではありません")
+    _five_years(current, hist.tags, today, findings)
+    complete = hist.revisions[0].commit_date.date() if repo.is_shallow() else None
     title = str(((current.data.get("表紙") or {}).get("評価書名")) or path)
     return Table(path, current.form.form, title, tuple(rows), findings.all(), complete)
 
