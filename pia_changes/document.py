@@ -66,7 +66,11 @@ def load_text(text: str, file: str) -> Document:
             raise PiaError("「様式」がありません（全項目・重点項目・基礎項目のいずれかを書いてください）", file=file, line=1)
         raise PiaError(f"未知の様式です: {data.get(FORM_KEY)}（全項目・重点項目・基礎項目のいずれか）",
                        file=file, line=where)
-    doc = Document(path=file, form=load_form(name), data=data, lines=tree.lines)
+    return validated(Document(path=file, form=load_form(name), data=data, lines=tree.lines))
+
+
+def validated(doc: Document) -> Document:
+    """Raise InvalidDocument listing every error by line; keep the warnings on the document."""
     problems = Validator(doc).run()
     errors = [p for p in problems if p.level == "error"]
     if errors:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-from .document import DEFAULT_LIMIT, Document, Validator, form_name, load_text
-from .errors import InvalidDocument, PiaError
+from .document import DEFAULT_LIMIT, Document, form_name, load_text, validated
+from .errors import PiaError
 from .forms import load_form
 from .trailers import Decision, Trailers, parse_trailers
 from .yamlread import decode
@@ -427,7 +427,7 @@ class DocumentCache:
             self._write(blob_sha, entry)
             return doc
         self.hits += 1
-        return _validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
+        return validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
 
     def path(self, blob_sha: str) -> Path:
         if not _SHA.match(blob_sha):
@@ -461,13 +461,3 @@ class DocumentCache:
                 raise
         except OSError:
             pass
-
-
-def _validated(doc: Document) -> Document:
-    """Validate as document.load_text does, so a cached document equals a fresh one."""
-    problems = Validator(doc).run()
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
-        raise InvalidDocument(sorted(errors, key=lambda p: (p.line or 0)))
-    doc.warnings = sorted(problems, key=lambda p: (p.line or 0))
-    return doc
