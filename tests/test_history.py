@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import yaml
