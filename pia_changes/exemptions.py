@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .forms import Node
-from .lawtext import law_renumbered
+from .lawtext import law_renumbered, law_table_replaced
 from .textnorm import compare_key, html_to_text
 
 TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
@@ -32,7 +32,8 @@ _DIGIT_OR_REF = re.compile(r"[0-9条項号]")
 _MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除")
 _LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示|命令|施行令|要綱|(?<![方手用作寸技文])法")
 ORG_SUFFIXES = ("課", "室", "係", "部", "局", "所", "署", "庁", "省", "センター", "会社", "機構", "協会",
-                "組合", "法人", "担当", "委員会", "事業団", "公社", "連合会", "支社", "支店", "グループ")
+                "組合", "法人", "担当", "委員会", "事業団", "公社", "連合会", "支社", "支店", "グループ",
+                "責任者", "管理者")  # …and posts (特定個人情報管理責任者): named by the organisation
 COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
 MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
@@ -46,6 +47,7 @@ EXPOSURE_TERMS = ("クラウド", "事業者", "委託", "外部", "第三者", 
 MEASURE_VERBS = ("行っている", "定めている", "残している", "制限している", "整備している", "周知している",
                  "遵守している", "実施している")
 MEASURE_LABELS = ("リスク対策", "措置", "対策", "保管場所")
+MEASURE_ITEM_WORD = "措置"  # Ⅲ's 「…措置の内容」 items list measures and nothing else
 SCOPE_LABELS = ("範囲", "記録項目", "記録される項目", "入手元", "使用目的", "使用部署")
 # Parts of the form written from the national 記載例 (中間サーバー, 住基ネット, J-LIS …).
 NATIONAL_MARKERS = ("中間サーバ", "情報提供ネットワークシステム", "住基ネット", "住民基本台帳ネットワーク",
@@ -201,6 +203,10 @@ def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
         found = rule(node, labels, a, b, old, new)
         if found:
             return Exemption("risk_reduced", found)
+    if a and b and law_table_replaced(a, b):
+        return Exemption("law_change",
+                         "番号法の別表から後継の命令等への根拠規定の書換え（法令改正）と推定しました。"
+                         "情報連携・利用事務の追加がないか確認してください。")
     if node.type == "text" and (_national_wording_only(node, a, b, labels) or _national_rewording(labels, a, b)):
         return Exemption("national_example",
                          "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。")
@@ -272,8 +278,13 @@ def _measure_added(node: Node, labels, a: str, b: str, old, new) -> str | None:
     if not edits or any(tag != "insert" for tag, *_ in edits):
         return None
     added = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits)
-    if not _terms(added, MEASURE_TERMS) or _terms(added, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
+    if _terms(added, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
         return None
+    if not _terms(added, MEASURE_TERMS):
+        # an item that is itself a list of measures (「…措置の内容」): what is added there is a measure
+        if MEASURE_ITEM_WORD not in node.key + node.label:
+            return None
+        return "対策の記載の追加のみです。リスクが明らかに軽減されるか確認してください。"
     terms = "・".join(sorted(_terms(added, MEASURE_TERMS)))
     return f"対策の記載（{terms}）の追加のみです。リスクが明らかに軽減されるか確認してください。"
 

@@ -74,3 +74,21 @@ def law_renumbered(a: str, b: str, small_edit: Callable[[str, str], bool]) -> bo
         return False
     la, lb = _NUMBER_LIST.sub("#", ta), _NUMBER_LIST.sub("#", tb)
     return la == lb or small_edit(la, lb)
+
+
+_TABLE2_CITED = re.compile(r"別表第2(?!\d)")
+_TABLE1_CITED = re.compile(r"別表第1(?!\d)")
+_TABLE2_SUCCESSOR = re.compile(r"番号法第#条第#号(?:\([^)]*\))?に基づく(?:利用法?特定個人情報の提供に関する命令|主務省令)")
+_TABLE1_SUCCESSOR = re.compile(r"番号法第#条第#項(?:\([^)]*\))?別表(?!第\d)")
+
+
+def law_table_replaced(a: str, b: str) -> bool:
+    """The tables of 番号法 replaced by their successors (令和6年の改正): the before cites
+    別表第二 (or 別表第一) and the after no longer does but cites the successor — 「番号法第19条
+    第8号に基づく利用特定個人情報の提供に関する命令」 (or 番号法第9条第1項 別表). The 項 lists
+    printed with the old table cannot be compared with the new ones: a person confirms that no
+    情報連携 or 利用事務 was added."""
+    pa, pb = _plain(a), _plain(b)
+    table2 = bool(_TABLE2_CITED.search(pa)) and not _TABLE2_CITED.search(pb) and bool(_TABLE2_SUCCESSOR.search(pb))
+    table1 = bool(_TABLE1_CITED.search(pa)) and not _TABLE1_CITED.search(pb) and bool(_TABLE1_SUCCESSOR.search(pb))
+    return table2 or table1

@@ -44,7 +44,12 @@ def _names(node: Node) -> tuple[str, ...]:
         squashed = squash(plain)
         if len(squashed) >= 2:
             names.add(squashed)
+    if node.type == "section" and (m := _RISK_NO.match(unicodedata.normalize("NFKC", node.label))):
+        names.add(f"リスク{m[1]}")  # 「リスク4」 alone names the heading 「リスク4：入手の際に…」
     return tuple(sorted(names, key=len, reverse=True))
+
+
+_RISK_NO = re.compile(r"^リスク(\d+)[:：]")
 
 
 def _roman(node: Node) -> str | None:
@@ -64,6 +69,7 @@ class _Candidate:
     names: tuple[str, ...]
     chain: tuple[tuple[Node, tuple[str, ...]], ...]  # ancestors with their names
     top_roman: str | None
+    in_annex: bool = False  # under an （別添N） part of the form
 
 
 @lru_cache(maxsize=8)
@@ -74,7 +80,7 @@ def _candidates(form: Form) -> tuple[_Candidate, ...]:
             continue
         chain = tuple((a, _names(a)) for a in node.ancestors())
         top = node.ancestors()[0] if node.parent else node
-        out.append(_Candidate(node, _names(node), chain, _roman(top)))
+        out.append(_Candidate(node, _names(node), chain, _roman(top), _ANNEX in squash(top.label)))
     return tuple(out)
 
 
@@ -132,6 +138,7 @@ def _entry_number(text: str) -> int:
 
 
 _FILE_NO = re.compile(r"\((\d+)\)\s*[^\s()]*ファイル")
+_ANNEX = "別添"
 
 
 def _entries(node: Node, label: str, raw: str) -> dict:
@@ -142,12 +149,16 @@ def _entries(node: Node, label: str, raw: str) -> dict:
             continue
         stem = squash((ancestor.entry_label or "").replace("{n}", "").replace("{name}", ""))
         if stem:
-            pos = label.rfind(stem)
-            if pos >= 0 and (m := _ENTRY_NO.match(label[pos + len(stem):])):
-                found[ancestor.id] = _entry_number(m[1])
-                continue
-        if m := _FILE_NO.search(raw):
-            found.setdefault(ancestor.id, int(m[1]))
+            # the last 「stem + number」 (提供先1 ②提供先における用途: not the later 提供先に…); a circled
+            # number right before the item's own name numbers the item (システム②システムの機能)
+            own = _names(node) if node is not ancestor else ()
+            hits = [m for m in re.finditer(re.escape(stem) + _ENTRY_NO.pattern[1:], label)
+                    if not (m[1] in _CIRCLED and label.startswith(own, m.end()))]
+            if hits:
+                found[ancestor.id] = _entry_number(hits[-1][1])
+            continue
+        if "{name}" in (ancestor.entry_label or "") and (m := _FILE_NO.search(raw)):
+            found[ancestor.id] = int(m[1])  # (1)住民基本台帳ファイル
     return found
 
 
@@ -162,10 +173,17 @@ def match_label(form: Form, label: str, max_tail: int = 20) -> Match | None:
     roman = _leading_roman(label)
     best: tuple | None = None
     best_cand: _Candidate | None = None
+    # A label that names an （別添N） part means an item of the 別添 parts (publishers number
+    # them differently, so not which one): 「別紙1 > （別添1）事務の内容 > （備考）」 is not Ⅱ 7.備考.
+    annex = _ANNEX in squashed
+    best_key: tuple | None = None
     for cand in _candidates(form):
         rank = _rank(cand, squashed, roman)
-        if rank is not None and (best is None or rank > best):
-            best, best_cand = rank, cand
-    if best_cand is None or len(squashed) - best[0] > max_tail:
+        if rank is None or len(squashed) - rank[0] > max_tail:
+            continue
+        key = (annex and cand.in_annex, rank)
+        if best_key is None or key > best_key:
+            best, best_cand, best_key = rank, cand, key
+    if best is None or best_cand is None:
         return None
     return Match(best_cand.node, float(best[1] + best[2]), _entries(best_cand.node, squashed, unicodedata.normalize("NFKC", label)))
