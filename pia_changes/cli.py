@@ -253,6 +253,91 @@ def blame(file: str, item: str | None) -> None:
             click.echo(f"{line.date.isoformat()} {line.commit[:7]} {line.kind} {line.label}  ({line.item_id})")
 
 
+@cli.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--commit-msg", "message_file", type=click.Path(dir_okay=False),
+              help="コミットメッセージのファイル（commit-msg フック）。重要な変更に「変更日:」がなければ終了コード 1")
+@click.option("--strict", is_flag=True, help="未確定の要確認・読めないトレーラーがあれば終了コード 1")
+@handle_errors
+def check_command(files: tuple[str, ...], message_file: str | None, strict: bool) -> None:
+    """（git フック用）ステージした評価書を検査し、HEAD からの変更を判定して重要な変更を知らせる。"""
+    from .check import check, notice_lines, read_message
+
+    message = read_message(message_file) if message_file else None
+    report = check(".", files, message, message_file or "")
+    for line in report.summaries:
+        click.echo(line)
+    for item in report.important:
+        click.echo("\n".join(notice_lines(item)))
+    for line in report.errors + report.trailer_problems:
+        click.echo(line, err=True)
+    print_findings(report.findings)
+    if report.refusal:
+        click.echo(report.refusal, err=True)
+    if report.failed or (strict and report.fails_strict()):
+        sys.exit(1)
+
+
+@cli.group("hooks")
+def hooks_group() -> None:
+    """git フック（pre-commit, commit-msg）を入れる・外す（pre-commit を使わない場合）。"""
+
+
+@hooks_group.command("install")
+@click.option("--force", is_flag=True, help="既存のフックを {名前}.local に退避し、先に実行するようにつなぐ")
+@handle_errors
+def hooks_install(force: bool) -> None:
+    """pia-changes check を呼ぶ pre-commit と commit-msg のフックを書き込む（core.hooksPath に従う）。"""
+    from .hooks import install
+
+    report = install(".", force)
+    for path in report.chained:
+        click.echo(f"{path}: 既存のフックを退避しました（pia-changes の前に実行されます）")
+    for path in report.written:
+        click.echo(f"{path}: フックを書き込みました")
+
+
+@hooks_group.command("uninstall")
+@handle_errors
+def hooks_uninstall() -> None:
+    """pia-changes のフックだけを外し、退避した {名前}.local を元に戻す。"""
+    from .hooks import uninstall
+
+    report = uninstall(".")
+    for path in report.removed:
+        click.echo(f"{path}: フックを外しました")
+    for path in report.restored:
+        click.echo(f"{path}: 退避していたフックを戻しました")
+    for path in report.foreign:
+        click.echo(f"{path}: pia-changes のフックではないため、そのままにしました", err=True)
+    if not (report.removed or report.restored or report.foreign):
+        click.echo("pia-changes のフックはありません")
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--form", type=click.Choice(["全項目", "重点項目", "基礎項目"]), default="全項目", show_default=True,
+              help="assessments/hyoukasho.yaml のひな形の様式")
+@click.option("--example", is_flag=True, help="例のリポジトリ（履歴つき）を作る")
+@click.option("--force", is_flag=True, help="既にあるひな形のファイルを上書きする")
+@handle_errors
+def init_command(directory: str, form: str, example: bool, force: bool) -> None:
+    """評価書を管理するリポジトリを作る（git init、ひな形、設定、フック、README、CI）。"""
+    from .init import init
+
+    report = init(directory, form, example, force)
+    if report.git_initialised:
+        click.echo(f"{directory}: git リポジトリを作りました")
+    for note in report.notes:
+        click.echo(f"{directory}: {note}")
+    for rel in report.created:
+        click.echo(f"作成: {rel}")
+    for rel in report.overwritten:
+        click.echo(f"上書き: {rel}")
+    for rel in report.existing:
+        click.echo(f"既存のため変更なし: {rel}（上書きするには --force）")
+
+
 def main() -> None:
     cli(prog_name="pia-changes")
 

@@ -123,6 +123,17 @@ class GitRepo:
                            file=str(path))
         return cls(Path(lines[0]), Path(lines[1]))
 
+    @classmethod
+    def init(cls, path: str | Path) -> GitRepo:
+        """`git init` in PATH (an existing directory) and the new repository."""
+        cls._run(path, ["init", "-q"])
+        return cls.discover(path)
+
+    def hooks_dir(self) -> Path:
+        """Where git looks for hooks: core.hooksPath when set (relative to the root), else .git/hooks."""
+        out = self._git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+        return Path(os.fsdecode(out).rstrip("\n"))
+
     def __enter__(self) -> GitRepo:
         return self
 

@@ -23,6 +23,7 @@ def write_atomic(path: str | Path, data: bytes, force: bool = False) -> None:
         raise PiaError("出力先のディレクトリがありません", file=str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
+        os.fchmod(fd, _mode(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -34,3 +35,12 @@ def write_atomic(path: str | Path, data: bytes, force: bool = False) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode(target: Path) -> int:
+    """The existing file's mode, else what a plain open() would give (mkstemp's 0600 is too private)."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,201 @@
+"""`check`: the git-hook entry — validate the staged assessments and classify the staged change
+against HEAD (Decisions: check).
+
+Pre-commit stage: notices only; timing is not judged, because the message (and so the 変更日)
+does not exist yet. Commit-msg stage: the message's trailers apply (判定, 説明, per item), and a
+重要な変更 without 変更日 is refused: the date decides 事前 or 事後, and guessing it is the error
+this tool exists to prevent. The message is only read, never edited.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from .classify import ClassifyContext, classify
+from .config import Config, load_config
+from .diff import diff
+from .document import Document, load_bytes
+from .errors import InvalidDocument, PiaError
+from .findings import FindingCollector, fails_strict
+from .history import GitRepo
+from .rows import Finding
+from .table import _per_item
+from .trailers import Trailers, parse_trailers
+
+HEARING = "住民等の意見聴取"
+
+
+@dataclass(frozen=True)
+class ImportantChange:
+    """One 重要な変更 (or しきい値 crossing) in the staged change, with what it requires."""
+
+    assessment: str
+    label: str
+    procedure: tuple[str, ...]
+    change_date: dt.date | None = None   # from the message's trailers (commit-msg stage)
+
+
+@dataclass
+class CheckReport:
+    summaries: list[str] = field(default_factory=list)        # one line per assessment looked at
+    important: list[ImportantChange] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)           # validation problems: exit 1
+    findings: tuple[Finding, ...] = ()                        # unresolved reviews
+    trailer_problems: list[str] = field(default_factory=list) # unreadable trailers (commit-msg stage)
+    refusal: str | None = None                                # commit-msg: why the message is refused
+
+    @property
+    def failed(self) -> bool:
+        """Exit 1 whatever the options: invalid staged files, or a refused message."""
+        return bool(self.errors) or self.refusal is not None
+
+    def fails_strict(self) -> bool:
+        """Exit 1 under --strict: unsettled reviews, or trailers that cannot be read (the message
+        can still be fixed now; once pushed it cannot)."""
+        return bool(fails_strict(self.findings) or self.trailer_problems)
+
+
+def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), message: str | None = None,
+          message_name: str = "COMMIT_EDITMSG") -> CheckReport:
+    """Check the staged assessments (FILES, else those the config's globs match) against HEAD.
+
+    MESSAGE is the commit message (commit-msg stage) or None (pre-commit stage)."""
+    repo = GitRepo.discover(start)
+    with repo:
+        config = load_config(repo.root)
+        head = repo.head()
+        trailers = parse_trailers(message) if message is not None else None
+        report = CheckReport()
+        findings = FindingCollector(config.acknowledged)
+        changed = False
+        for path in staged_assessments(repo, config, files, head):
+            changed |= _check_one(repo, head, path, config, trailers, report, findings)
+        if trailers is not None and changed:
+            report.trailer_problems = [f"{message_name}: {p}" for p in trailers.problems]
+            report.refusal = _refusal(report.important, message_name)
+        report.findings = findings.all()
+    return report
+
+
+def staged_assessments(repo: GitRepo, config: Config, files, head: str | None) -> list[str]:
+    """Repository-relative paths: FILES as given (pre-commit passes the staged ones), else every
+    staged path that the config's globs match."""
+    if files:
+        return [repo.relpath(Path(f).absolute()) for f in files]
+    staged = repo.changed_files(head, cached=True)
+    return [p for p in staged if any(glob_match(p, g) for g in config.assessments)]
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Path.glob's meaning on a '/'-separated relative path: `*` within one level, `**` any depth."""
+    return _match(path.split("/"), pattern.removeprefix("./").split("/"))
+
+
+def _match(parts: list[str], patterns: list[str]) -> bool:
+    if not patterns:
+        return not parts
+    if patterns[0] == "**":
+        return any(_match(parts[i:], patterns[1:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], patterns[0]) and _match(parts[1:], patterns[1:])
+
+
+def _check_one(repo: GitRepo, head: str | None, path: str, config: Config, trailers: Trailers | None,
+               report: CheckReport, findings: FindingCollector) -> bool:
+    """Validate the staged PATH and classify it against HEAD; True when it holds changes."""
+    old_raw = repo.read_at(head, path) if head is not None else None
+    new_raw = repo.read_index(path)
+    if new_raw is None:
+        if old_raw is None:
+            report.errors.append(f"{path}: ステージされていません（git add でステージしてください）")
+            return False
+        report.summaries.append(f"{path}: 評価書が削除されています")
+        return True
+    new = _load(new_raw, path, config, report.errors)
+    if new is None:
+        return False
+    if old_raw is None:
+        report.summaries.append(f"{path}: 新しい評価書です（{new.form.title}）。このコミットが基準になります"
+                                "（項目ごとの判定はしません）")
+        return True
+    try:
+        old = load_bytes(old_raw, f"HEAD:{path}", config.max_input_bytes)
+        changes = list(diff(old, new).significant())
+    except PiaError as exc:
+        message = "様式に合いません" if isinstance(exc, InvalidDocument) else exc.message
+        report.summaries.append(f"{path}: HEAD の版と比べられないため、新しい評価書として扱います（{message}）")
+        return True
+    count = _classify(path, changes, new.form.form, config, trailers, report, findings)
+    report.summaries.append(f"{path}: 変更 {len(changes)} 件、うち重要な変更 {count} 件")
+    return bool(changes)
+
+
+def _classify(path: str, changes: list, form: str, config: Config, trailers: Trailers | None,
+              report: CheckReport, findings: FindingCollector) -> int:
+    """Judge each change with the trailers that apply to it; the number of 重要な変更."""
+    count = 0
+    for change in changes:
+        own = _per_item(trailers, change, changes) if trailers is not None else {}
+        context = ClassifyContext(form, config,
+                                  decision=own.get("decision") or (trailers.decision if trailers else None),
+                                  reason_text=own.get("reason") or (trailers.reason if trailers else None))
+        verdict = classify(change, context)
+        label = change.label(config.label_separator)
+        if verdict.needs_review and not verdict.manual:
+            review = verdict.review_reason or "判定の確認が必要です"
+            findings.add("warning", "unresolved_review", f"{path}: {label}: {review}（コミットメッセージに"
+                         "「判定: 重要」又は「判定: 非重要（理由）」を書いて確定してください）", item_id=change.item_id)
+        if verdict.important:
+            count += 1
+            day = own.get("change_date") or (trailers.change_date if trailers else None)
+            report.important.append(ImportantChange(path, label, verdict.procedure, day))  # type: ignore[arg-type]
+    return count
+
+
+def _load(raw: bytes, path: str, config: Config, errors: list[str]) -> Document | None:
+    try:
+        return load_bytes(raw, path, config.max_input_bytes)
+    except InvalidDocument as exc:
+        errors.extend(str(p) for p in exc.problems)
+    except PiaError as exc:
+        errors.append(str(exc))
+    return None
+
+
+def _refusal(important: list[ImportantChange], message_name: str) -> str | None:
+    undated = [item for item in important if item.change_date is None]
+    if not undated:
+        return None
+    return (f"{message_name}: 重要な変更（{len(undated)} 件）を含むため、コミットメッセージに「変更日: YYYY-MM-DD」の"
+            "トレーラーが必要です。変更日（変更が効力を持つ日）で提出時期が事前か事後かが決まるため、"
+            "推測で記録することはできません。メッセージの最後の段落に「変更日: 2025-06-01」"
+            "（和暦の「令和7年6月1日」も可）の行を書いてコミットし直してください。"
+            "重要な変更に当たらない場合は「判定: 非重要（理由）」を書いてください"
+            "（理由: 誤字脱字・組織改正・人事異動・法令改正・リスク軽減・記載例・その他）。"
+            f"書いたメッセージは {message_name} に残っています（git commit -e -F {message_name} で書き直せます）。")
+
+
+def notice_lines(item: ImportantChange, today: dt.date | None = None) -> list[str]:
+    """The notice for one 重要な変更: what it is and the procedure, due before the 変更日."""
+    today = today or dt.date.today()
+    kind = "しきい値判断の結果の変更" if item.procedure[:1] == ("新たな評価の実施",) else "重要な変更"
+    steps = " → ".join(f"{s}（原則30日以上）" if s == HEARING else s for s in item.procedure)
+    if item.change_date is None:
+        due, note = "変更日", ""
+    elif item.change_date <= today:
+        due, note = f"変更日 {item.change_date.isoformat()} ", "（変更日を過ぎています。このままでは事後の提出になります）"
+    else:
+        due, note = f"変更日 {item.change_date.isoformat()}（あと {(item.change_date - today).days} 日）", ""
+    return [f"{item.assessment}: {kind}: {item.label}", f"  {due}より前に必要な手続: {steps}{note}"]
+
+
+def read_message(path: str | Path) -> str:
+    """The commit message file as git leaves it for the commit-msg hook (comments included)."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PiaError("コミットメッセージのファイルがありません", file=str(path)) from None
+    except OSError as exc:
+        raise PiaError(f"コミットメッセージを読めません: {exc.strerror}", file=str(path)) from None
+    return raw.decode("utf-8-sig", "replace")

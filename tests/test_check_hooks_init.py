@@ -1,0 +1,457 @@
+"""check (the hook entry), hooks install/uninstall, init: real git repositories in tmp_path, no mocks.
+
+git runs isolated from the user's configuration (conftest.isolated_git)."""
+from __future__ import annotations
+
+import re
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pia_changes.check import glob_match
+from pia_changes.cli import cli
+from pia_changes.document import load
+from pia_changes.forms import load_form
+from pia_changes.hooks import MARKER
+from pia_changes.init import starter_yaml
+from pia_changes.starter import blank_document
+
+DOC = "assessments/jimu.yaml"
+PROCEDURE = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=check)
+
+
+def new_repo(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "評価 太郎")
+    git(root, "config", "user.email", "hyoka@example.jp")
+    return root
+
+
+def document(form: str = "全項目", **items: str) -> dict:
+    """A blank assessment with 基本情報 > 特定個人情報ファイルを取り扱う事務 items filled in."""
+    data = blank_document(load_form(form), entries=0)
+    jimu = data["基本情報"]["特定個人情報ファイルを取り扱う事務"]
+    jimu.update({"事務の名称": "住民基本台帳に関する事務", "事務の内容": "住民の記録を管理する。"})
+    jimu.update(items)
+    return data
+
+
+def write(root: Path, rel: str, data: dict | str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(text, encoding="utf-8")
+
+
+def stage(root: Path, rel: str, data: dict | str) -> None:
+    write(root, rel, data)
+    git(root, "add", "--", rel)
+
+
+def committed(tmp_path: Path, form: str = "全項目", **items: str) -> Path:
+    root = new_repo(tmp_path / "repo")
+    stage(root, DOC, document(form, **items))
+    git(root, "commit", "-q", "-m", "基準")
+    return root
+
+
+def run(root: Path, monkeypatch, *args: str):
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def message(root: Path, text: str) -> str:
+    path = root / ".git" / "COMMIT_EDITMSG"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# ---- check, pre-commit stage ----------------------------------------------------------------------
+
+def test_staged_starred_change_prints_the_procedure_and_exits_0(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    result = run(root, monkeypatch, "check")
+    assert result.exit_code == 0, result.output
+    assert f"{DOC}: 重要な変更: Ⅰ 基本情報 > 1. 特定個人情報ファイルを取り扱う事務 > ②事務の内容" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if "必要な手続" in line)
+    assert [step.split("（")[0] for step in line.split(": ", 1)[1].split(" → ")] == list(PROCEDURE)
+    assert "住民等の意見聴取（原則30日以上）" in line and "変更日より前に" in line
+    assert f"{DOC}: 変更 1 件、うち重要な変更 1 件" in result.stdout
+
+
+def test_check_reads_the_index_not_the_working_tree(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    write(root, DOC, document())  # working tree back to HEAD's content, index still changed
+    result = run(root, monkeypatch, "check", DOC)
+    assert "重要な変更: " in result.stdout
+
+
+def test_juten_procedure_has_no_hearing(tmp_path, monkeypatch):
+    root = committed(tmp_path, "重点項目")
+    stage(root, DOC, document("重点項目", **{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    result = run(root, monkeypatch, "check")
+    assert "再実施 → 委員会への提出 → 公表" in result.stdout
+    assert "意見聴取" not in result.stdout
+
+
+def test_new_assessment_is_the_baseline(tmp_path, monkeypatch):
+    root = new_repo(tmp_path / "repo")  # no commit at all yet
+    stage(root, DOC, document())
+    result = run(root, monkeypatch, "check")
+    assert result.exit_code == 0
+    assert "新しい評価書です" in result.stdout and "基準" in result.stdout
+    assert "重要な変更: " not in result.stdout
+    msg = message(root, "評価書を登録\n")
+    assert run(root, monkeypatch, "check", "--strict", "--commit-msg", msg).exit_code == 0
+
+
+def test_second_assessment_added_beside_a_committed_one_is_a_baseline(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, "assessments/other.yaml", document(**{"事務の内容": "別の内容"}))
+    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "追加\n"))
+    assert result.exit_code == 0
+    assert "assessments/other.yaml: 新しい評価書です" in result.stdout
+
+
+def test_invalid_staged_yaml_exits_1_naming_file_and_line(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, DOC, document(**{"対象人数": "たくさん"}))
+    write(root, DOC, document())  # the index is what is checked
+    result = run(root, monkeypatch, "check")
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "選択肢にありません" in x)
+    number = int(re.match(rf"^{re.escape(DOC)}:(\d+): Ⅰ 基本情報 > .*③対象人数: ", line).group(1))
+    staged = git(root, "show", f":{DOC}").stdout.splitlines()
+    assert staged[number - 1].strip().startswith("対象人数:")
+
+
+def test_broken_yaml_syntax_exits_1(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, DOC, "様式: 全項目\n表紙: [\n")
+    result = run(root, monkeypatch, "check")
+    assert result.exit_code == 1
+    assert re.search(rf"^{re.escape(DOC)}:\d+: YAML の構文エラー", result.stderr, re.MULTILINE)
+
+
+def test_files_outside_the_globs_are_not_checked(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, "templates/全項目.yaml", "これは評価書ではない: [\n")
+    result = run(root, monkeypatch, "check")
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_nothing_staged_is_silent(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "別の変更\n"))
+    assert result.exit_code == 0 and result.output == ""
+
+
+# ---- check, commit-msg stage ----------------------------------------------------------------------
+
+@pytest.fixture
+def starred_change(tmp_path):
+    root = committed(tmp_path)
+    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    return root
+
+
+def test_commit_msg_without_change_date_is_refused(starred_change, monkeypatch):
+    msg = message(starred_change, "事務の内容を変更\n\n# コメント行\n")
+    before = Path(msg).read_bytes()
+    result = run(starred_change, monkeypatch, "check", "--commit-msg", msg)
+    assert result.exit_code == 1
+    assert "「変更日: YYYY-MM-DD」" in result.stderr and "事前か事後か" in result.stderr
+    assert Path(msg).read_bytes() == before  # never edited
+
+
+def test_commit_msg_with_change_date_passes(starred_change, monkeypatch):
+    msg = message(starred_change, "事務の内容を変更\n\n変更日: 2030-04-01\n")
+    result = run(starred_change, monkeypatch, "check", "--strict", "--commit-msg", msg)
+    assert result.exit_code == 0, result.output
+    assert "変更日 2030-04-01（あと " in result.stdout
+
+
+def test_commit_msg_with_wareki_change_date_passes(starred_change, monkeypatch):
+    msg = message(starred_change, "事務の内容を変更\n\n変更日: 令和12年4月1日\n")
+    assert run(starred_change, monkeypatch, "check", "--commit-msg", msg).exit_code == 0
+
+
+def test_decision_not_important_needs_no_change_date(starred_change, monkeypatch):
+    msg = message(starred_change, "誤記を修正\n\n判定: 非重要（誤字脱字）\n")
+    result = run(starred_change, monkeypatch, "check", "--strict", "--commit-msg", msg)
+    assert result.exit_code == 0, result.output
+    assert "重要な変更: " not in result.stdout
+
+
+def test_per_item_change_date_counts(starred_change, monkeypatch):
+    msg = message(starred_change, "事務の内容を変更\n\n変更日[事務の内容]: 2030-04-01\n")
+    assert run(starred_change, monkeypatch, "check", "--commit-msg", msg).exit_code == 0
+
+
+def test_unreadable_change_date_is_reported_and_refused(starred_change, monkeypatch):
+    msg = message(starred_change, "事務の内容を変更\n\n変更日: 2030-13-01\n")
+    result = run(starred_change, monkeypatch, "check", "--commit-msg", msg)
+    assert result.exit_code == 1
+    assert "変更日 を日付として読めません: 2030-13-01" in result.stderr
+
+
+def test_non_starred_change_needs_no_change_date(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    stage(root, DOC, document(**{"事務の名称": "住民基本台帳事務"}))
+    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "名称を変更\n"))
+    assert result.exit_code == 0, result.output
+    assert "変更 1 件、うち重要な変更 0 件" in result.stdout
+
+
+def test_strict_refuses_an_unsettled_review_until_a_decision(tmp_path, monkeypatch):
+    root = committed(tmp_path, "重点項目", **{"対象人数": "1万人以上10万人未満"})
+    stage(root, DOC, document("重点項目", **{"対象人数": "30万人以上"}))
+    dated = message(root, "対象人数を更新\n\n変更日: 2030-04-01\n")
+    assert run(root, monkeypatch, "check", "--commit-msg", dated).exit_code == 0
+    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", dated)
+    assert result.exit_code == 1
+    assert "しきい値判断の結果の変更" in result.stdout and "判定" in result.stderr
+    decided = message(root, "対象人数を更新\n\n変更日: 2030-04-01\n判定: 重要\n")
+    assert run(root, monkeypatch, "check", "--strict", "--commit-msg", decided).exit_code == 0
+
+
+def test_glob_match():
+    assert glob_match("assessments/a.yaml", "assessments/*.yaml")
+    assert not glob_match("assessments/sub/a.yaml", "assessments/*.yaml")
+    assert glob_match("assessments/sub/a.yaml", "assessments/**/*.yaml")
+    assert glob_match("assessments/a.yaml", "./assessments/**/*.yaml")
+    assert not glob_match("templates/全項目.yaml", "assessments/*.yaml")
+
+
+# ---- hooks --------------------------------------------------------------------------------------
+
+def commit(root: Path, text: str) -> subprocess.CompletedProcess:
+    return git(root, "commit", "-q", "-m", text, check=False)
+
+
+def head(root: Path) -> str:
+    return git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_installed_hooks_refuse_and_accept_real_commits(starred_change, monkeypatch):
+    root = starred_change
+    result = run(root, monkeypatch, "hooks", "install")
+    assert result.exit_code == 0, result.output
+    for name in ("pre-commit", "commit-msg"):
+        hook = root / ".git" / "hooks" / name
+        assert hook.stat().st_mode & stat.S_IXUSR and MARKER in hook.read_text(encoding="utf-8")
+    base = head(root)
+    refused = commit(root, "事務の内容を変更")
+    assert refused.returncode != 0 and head(root) == base
+    assert "変更日: YYYY-MM-DD" in refused.stderr + refused.stdout
+    accepted = commit(root, "事務の内容を変更\n\n変更日: 2030-04-01")
+    assert accepted.returncode == 0, accepted.stderr
+    assert head(root) != base
+
+
+def test_installed_hooks_stop_an_invalid_file(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    run(root, monkeypatch, "hooks", "install")
+    stage(root, DOC, document(**{"対象人数": "たくさん"}))
+    done = commit(root, "壊れた評価書\n\n判定: 非重要（誤字脱字）")
+    assert done.returncode != 0 and "選択肢にありません" in done.stdout + done.stderr
+
+
+def test_hook_never_runs_text_from_the_message(starred_change, monkeypatch):
+    root = starred_change
+    run(root, monkeypatch, "hooks", "install")
+    commit(root, "$(touch pwned1) `touch pwned2`; touch pwned3\n\n変更日: $(touch pwned4)")
+    assert not list(root.glob("pwned*"))
+
+
+def test_foreign_hook_is_kept_chained_and_restored(starred_change, monkeypatch):
+    root = starred_change
+    foreign = "#!/bin/sh\necho ran >> foreign.log\n"
+    hook = root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(foreign)
+    hook.chmod(0o755)
+    refused = run(root, monkeypatch, "hooks", "install")
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    assert hook.read_text() == foreign and not (root / ".git" / "hooks" / "commit-msg").exists()
+
+    assert run(root, monkeypatch, "hooks", "install", "--force").exit_code == 0
+    assert (root / ".git" / "hooks" / "pre-commit.local").read_text() == foreign
+    assert MARKER in hook.read_text(encoding="utf-8")
+    assert commit(root, "事務の内容を変更\n\n変更日: 2030-04-01").returncode == 0
+    assert (root / "foreign.log").read_text() == "ran\n"  # the foreign hook ran first
+
+    assert run(root, monkeypatch, "hooks", "install").exit_code == 0  # ours again: no --force needed
+    assert run(root, monkeypatch, "hooks", "uninstall").exit_code == 0
+    assert hook.read_text() == foreign
+    assert not (root / ".git" / "hooks" / "pre-commit.local").exists()
+    assert not (root / ".git" / "hooks" / "commit-msg").exists()
+
+
+def test_uninstall_leaves_foreign_hooks(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    hook = root / ".git" / "hooks" / "commit-msg"
+    hook.write_text("#!/bin/sh\nexit 0\n")
+    result = run(root, monkeypatch, "hooks", "uninstall")
+    assert result.exit_code == 0 and hook.read_text() == "#!/bin/sh\nexit 0\n"
+
+
+def test_hooks_respect_core_hooks_path(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    git(root, "config", "core.hooksPath", ".githooks")
+    assert run(root, monkeypatch, "hooks", "install").exit_code == 0
+    assert (root / ".githooks" / "pre-commit").is_file()
+    assert not (root / ".git" / "hooks" / "pre-commit").exists()
+
+
+# ---- init ---------------------------------------------------------------------------------------
+
+INIT_FILES = ("assessments/hyoukasho.yaml", "templates/重点項目.yaml", "templates/基礎項目.yaml",
+              "pia-changes.toml", ".pre-commit-config.yaml", ".gitattributes", "README.md",
+              ".github/workflows/pia-changes.yml")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts[:1]}
+
+
+def test_init_creates_a_repository_with_valid_starters(tmp_path, monkeypatch):
+    target = tmp_path / "new" / "hyoka"
+    result = run(tmp_path, monkeypatch, "init", str(target))
+    assert result.exit_code == 0, result.output
+    assert sorted(snapshot(target)) == sorted(INIT_FILES)
+    assert (target / ".git").is_dir()
+    assert git(target, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0  # nothing committed
+    monkeypatch.chdir(target)
+    valid = CliRunner().invoke(cli, ["validate", "assessments/hyoukasho.yaml", "templates/重点項目.yaml",
+                                     "templates/基礎項目.yaml"])
+    assert valid.exit_code == 0, valid.output
+    assert load(target / "assessments/hyoukasho.yaml").form.form == "全項目"
+
+
+def test_init_is_idempotent_and_lists_existing_files(tmp_path, monkeypatch):
+    target = tmp_path / "hyoka"
+    run(tmp_path, monkeypatch, "init", str(target))
+    before = snapshot(target)
+    again = run(tmp_path, monkeypatch, "init", str(target), "--form", "重点項目")
+    assert again.exit_code == 0
+    assert all(f"既存のため変更なし: {rel}" in again.output for rel in INIT_FILES if rel != "templates/重点項目.yaml")
+    assert snapshot(target) == {**before, "templates/全項目.yaml": snapshot(target)["templates/全項目.yaml"]}
+    assert "git リポジトリを作りました" not in again.output
+
+
+def test_init_force_rewrites_only_template_files(tmp_path, monkeypatch):
+    target = tmp_path / "hyoka"
+    run(tmp_path, monkeypatch, "init", str(target))
+    pristine = snapshot(target)
+    (target / "README.md").write_text("書き換えた\n", encoding="utf-8")
+    (target / "assessments" / "jyuki.yaml").write_text("様式: 全項目\n", encoding="utf-8")
+    (target / "memo.txt").write_text("メモ\n", encoding="utf-8")
+    result = run(tmp_path, monkeypatch, "init", str(target), "--force")
+    assert result.exit_code == 0
+    after = snapshot(target)
+    assert after["README.md"] == pristine["README.md"]
+    assert after["assessments/jyuki.yaml"] == "様式: 全項目\n".encode()
+    assert after["memo.txt"] == "メモ\n".encode()
+    assert "上書き: README.md" in result.output and "上書き: pia-changes.toml" not in result.output
+
+
+def test_init_into_an_existing_repository_does_not_reinit(tmp_path, monkeypatch):
+    root = committed(tmp_path)
+    config_before = (root / ".git" / "config").read_bytes()
+    sha = head(root)
+    result = run(tmp_path, monkeypatch, "init", str(root), "--form", "重点項目")
+    assert result.exit_code == 0
+    assert "既存の git リポジトリです" in result.output and "git リポジトリを作りました" not in result.output
+    assert head(root) == sha and (root / ".git" / "config").read_bytes() == config_before
+    assert (root / DOC).is_file()  # the assessment already there is untouched
+    assert load(root / "assessments/hyoukasho.yaml").form.form == "重点項目"
+
+
+def test_init_example_is_not_built_yet(tmp_path, monkeypatch):
+    result = run(tmp_path, monkeypatch, "init", str(tmp_path / "ex"), "--example")
+    assert result.exit_code == 1 and "--example は未実装です" in result.stderr
+    assert not (tmp_path / "ex").exists()
+
+
+@pytest.mark.parametrize("form", ["全項目", "重点項目", "基礎項目"])
+def test_starter_is_the_blank_document_with_comments(form):
+    text = starter_yaml(form)
+    assert yaml.safe_load(text) == blank_document(load_form(form), entries=0)
+    if form != "基礎項目":
+        assert re.search(r"^    事務の内容:  # ②事務の内容 ※$", text, re.MULTILINE)
+        assert re.search(r"^    事務の名称:  # ①事務の名称$", text, re.MULTILINE)
+    assert re.search(r"^ +\S*対象人数\S*:  # .*しきい値判断の項目 選択肢: 1,000人未満\S* / 1,000人以上1万人未満 / ",
+                     text, re.MULTILINE)
+    if form == "基礎項目":  # no ※ on this form (domain.md)
+        assert "※" not in text.split("様式版:")[1]
+
+
+def test_template_hook_configuration_names_the_three_hooks():
+    project = Path(__file__).resolve().parent.parent
+    hooks = {h["id"]: h for h in yaml.safe_load((project / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert hooks["pia-changes-validate"]["entry"] == "pia-changes validate"
+    assert hooks["pia-changes-check"]["entry"] == "pia-changes check"
+    assert hooks["pia-changes-commit-msg"]["entry"] == "pia-changes check --strict --commit-msg"
+    assert hooks["pia-changes-commit-msg"]["stages"] == ["commit-msg"]
+    assert all(h["language"] == "python" for h in hooks.values())
+    config = yaml.safe_load((project / "repo_template/.pre-commit-config.yaml").read_text(encoding="utf-8"))
+    ids = [h["id"] for repo in config["repos"] for h in repo["hooks"]]
+    assert ids == list(hooks)
+
+
+# ---- speed --------------------------------------------------------------------------------------
+
+def big_document(repeat: int) -> dict:
+    """The 全項目 starter with two entries per group and every text item a long paragraph."""
+    form = load_form("全項目")
+    data = blank_document(form, entries=2)
+    count = 0
+
+    def fill(nodes, where: dict) -> None:
+        nonlocal count
+        for node in nodes:
+            if node.type == "section":
+                fill(node.children, where[node.key])
+            elif node.is_group:
+                for entry in where[node.key]:
+                    fill(node.children, entry)
+            elif node.type == "text":
+                count += 1
+                where[node.key] = f"記載{count}。" + "特定個人情報の取扱いについて適切に管理する。" * repeat
+    fill(form.nodes, data)
+    return data
+
+
+def test_check_takes_under_half_a_second_on_a_100_kb_assessment(tmp_path):
+    root = new_repo(tmp_path / "repo")
+    data = big_document(4)
+    stage(root, DOC, data)
+    size = len(git(root, "show", f":{DOC}").stdout.encode("utf-8"))
+    assert 90_000 < size < 150_000
+    git(root, "commit", "-q", "-m", "基準")
+    data["基本情報"]["特定個人情報ファイルを取り扱う事務"]["事務の内容"] += "証明書を交付する。"
+    stage(root, DOC, data)
+    msg = message(root, "事務の内容を変更\n\n変更日: 2030-04-01\n")
+    command = [sys.executable, "-m", "pia_changes.cli", "check", "--strict", "--commit-msg", msg]
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        timings.append(time.perf_counter() - start)
+        assert done.returncode == 0, done.stderr
+        assert "重要な変更: " in done.stdout
+    assert min(timings) < 0.5, timings
