@@ -14,7 +14,7 @@ from .errors import InvalidDocument, PiaError, Problem
 from .forms import FORM_FILES, Form, Node, load_form
 from .legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
 from .wareki import parse_date
-from .yamlread import decode, parse
+from .yamlread import decode, parse, too_large
 
 FORM_KEY = "様式"
 VERSION_KEY = "様式版"
@@ -57,6 +57,8 @@ def load_text(text: str, file: str) -> Document:
     """Parse and validate already-decoded YAML text; raises InvalidDocument listing every error."""
     tree = parse(text, file)
     data = tree.data
+    if not isinstance(data, dict) and tree.problems:
+        raise InvalidDocument(tree.problems)
     if not isinstance(data, dict):
         raise PiaError("評価書の YAML は「キー: 値」の対応（マッピング）で書いてください", file=file, line=1)
     name = form_name(data.get(FORM_KEY))
@@ -66,12 +68,12 @@ def load_text(text: str, file: str) -> Document:
             raise PiaError("「様式」がありません（全項目・重点項目・基礎項目のいずれかを書いてください）", file=file, line=1)
         raise PiaError(f"未知の様式です: {data.get(FORM_KEY)}（全項目・重点項目・基礎項目のいずれか）",
                        file=file, line=where)
-    return validated(Document(path=file, form=load_form(name), data=data, lines=tree.lines))
+    return validated(Document(path=file, form=load_form(name), data=data, lines=tree.lines), tree.problems)
 
 
-def validated(doc: Document) -> Document:
+def validated(doc: Document, parse_problems: list[Problem] = ()) -> Document:
     """Raise InvalidDocument listing every error by line; keep the warnings on the document."""
-    problems = Validator(doc).run()
+    problems = list(parse_problems) + Validator(doc).run()
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise InvalidDocument(sorted(errors, key=lambda p: (p.line or 0)))
@@ -83,11 +85,17 @@ def load(path: str | Path, limit_bytes: int = DEFAULT_LIMIT, display: str | None
     """Read and validate an assessment file. `display` is the name used in messages."""
     file = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        source = Path(path)
+        if source.is_dir():
+            raise PiaError("ディレクトリです（評価書の YAML ファイルを指定してください）", file=file)
+        size = source.stat().st_size
+        if size > limit_bytes:  # refuse before reading: a huge file must not fill the memory
+            raise PiaError(too_large(size, limit_bytes), file=file)
+        raw = source.read_bytes()
     except FileNotFoundError:
         raise PiaError("ファイルがありません", file=file) from None
-    except IsADirectoryError:
-        raise PiaError("ディレクトリです（評価書の YAML ファイルを指定してください）", file=file) from None
+    except OSError as exc:
+        raise PiaError(f"ファイルを読めません: {exc.strerror or exc}", file=file) from None
     return load_bytes(raw, file, limit_bytes)
 
 
@@ -180,7 +188,7 @@ class Validator:
         seen: dict[str, int] = {}
         for index, entry in enumerate(value):
             name = identity_value(node, entry)
-            entry_labels = labels + (node.format_entry(index + 1, name),)
+            entry_labels = labels[:-1] + (node.format_entry(index + 1, name),)  # システム1, not システム > システム1
             if not isinstance(entry, dict):
                 self.add(path + (index,), "各要素は「キー: 値」で書いてください", entry_labels)
                 continue

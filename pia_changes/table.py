@@ -63,18 +63,41 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     revisions = repo.file_revisions(path, rev)
     if not revisions or revisions[-1].blob is None:
         raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
-    cache = DocumentCache(repo, config.max_input_bytes)
-    docs = [cache.load(r.blob, r.path) if r.blob else None for r in revisions]
     findings = FindingCollector(config.acknowledged)
+    docs = _documents(repo, revisions, config, findings)
     cutoff = revisions[-1].commit_date.date() if rev != "HEAD" else None
     tags = _submissions(repo, path, config, cutoff, findings, several)
     computed: list[Computed] = []
-    for index in range(1, len(revisions)):
-        if docs[index - 1] is None or docs[index] is None:
-            continue
-        computed += _revision_rows(repo, revisions[index], docs[index - 1], docs[index], config, tags,
-                                   today, findings)
+    previous: Document | None = None
+    for index, doc in enumerate(docs):
+        if doc is None:
+            continue  # deleted, or an old version that does not validate: diff across it
+        if previous is not None:
+            computed += _revision_rows(repo, revisions[index], previous, doc, config, tags, today, findings)
+        previous = doc
     return History(path, revisions, docs, tags, computed, findings)
+
+
+def _documents(repo: GitRepo, revisions: list[Revision], config: Config,
+               findings: FindingCollector) -> list[Document | None]:
+    """Parsed versions. An invalid OLD version cannot be fixed any more (pushed history), so it is
+    a warning naming its commit and is skipped; an invalid current version is an error to fix."""
+    cache = DocumentCache(repo, config.max_input_bytes)
+    docs: list[Document | None] = []
+    for index, rev in enumerate(revisions):
+        if rev.blob is None:
+            docs.append(None)
+            continue
+        try:
+            docs.append(cache.load(rev.blob, rev.path))
+        except PiaError as exc:
+            if index == len(revisions) - 1:
+                raise
+            first = str(exc).split("\n")[0]
+            findings.add("warning", "bad_trailer", f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {first}",
+                         commit=rev.sha)
+            docs.append(None)
+    return docs
 
 
 def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",

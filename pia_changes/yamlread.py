@@ -6,6 +6,7 @@ rather than PyYAML's silent last-wins.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -18,6 +19,7 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MAX_DEPTH = 64
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,14 +28,21 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Tree:
     data: object
     lines: dict[Path_, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def too_large(size: int, limit_bytes: int) -> str:
+    return (f"ファイルが大きすぎます（{size / 1048576:.1f} MB、上限 {limit_bytes / 1048576:g} MB、"
+            "pia-changes.toml の max_input_mb で変更できます）")
 
 
 def decode(raw: bytes, file: str, limit_bytes: int) -> str:
     """UTF-8 with or without BOM; anything else is a clear error naming the encoding and the fix."""
     if len(raw) > limit_bytes:
-        raise PiaError(f"ファイルが大きすぎます（{len(raw) / 1048576:.1f} MB、上限 {limit_bytes / 1048576:g} MB、"
-                       "pia-changes.toml の max_input_mb で変更できます）", file=file)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PiaError(too_large(len(raw), limit_bytes), file=file)
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PiaError("UTF-32 で保存されています。UTF-8 で保存し直してください", file=file)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(raw[:8192]):
         raise PiaError("UTF-16 で保存されています。UTF-8 で保存し直してください", file=file)
     if b"\x00" in raw[:8192]:
         raise PiaError("バイナリファイルです（YAML のテキストではありません）", file=file)
@@ -53,7 +62,40 @@ def decode(raw: bytes, file: str, limit_bytes: int) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: ASCII-range characters leave NUL every other byte."""
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) >= 4 and min(even, odd) <= max(even, odd) // 16
+
+
+_FLOW_OPEN = re.compile(r"[\[{]\s*[\[{]")
+_DEEP_INDENT = re.compile(r"^ {%d,}\S" % (_MAX_DEPTH * 32), re.MULTILINE)
+
+
+def _too_deep(text: str) -> int | None:
+    """libyaml's composer recurses once per level: find absurd nesting (its line) before it can crash."""
+    if m := _DEEP_INDENT.search(text):
+        return text[: m.start()].count("\n") + 1
+    if not _FLOW_OPEN.search(text):
+        return None
+    depth = 0
+    for index, ch in enumerate(text):
+        if ch in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH * 4:
+                return text[:index].count("\n") + 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
 def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> PiaError:
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character, as pasted from a PDF
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = text[: max(text.find(char), 0)].count("\n") + 1
+        return PiaError(f"使えない制御文字（U+{ord(char):04X}）が含まれています。削除してください", file=file, line=line)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
@@ -67,7 +109,13 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> PiaError:
 
 
 def parse(text: str, file: str) -> Tree:
-    """Compose with libyaml (nodes with marks at C speed), then build the plain tree ourselves."""
+    """Compose with libyaml (nodes with marks at C speed), then build the plain tree ourselves.
+
+    Problems found while building (duplicate keys, tags) are kept in `Tree.problems` so that
+    validation can still report every other error of the file at once.
+    """
+    if (deep := _too_deep(text)) is not None:
+        raise PiaError(f"入れ子が深すぎます（{_MAX_DEPTH} 段まで）", file=file, line=deep)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -78,11 +126,31 @@ def parse(text: str, file: str) -> Tree:
         raise PiaError("空のファイルです", file=file)
     tree = Tree(data=None)
     builder = _Builder(file, tree.lines)
-    tree.data = builder.build(root, (), 0)
-    if builder.problems:
-        from .errors import InvalidDocument
-        raise InvalidDocument(sorted(builder.problems, key=lambda p: p.line or 0))
+    try:
+        tree.data = builder.build(root, (), 0)
+    except _AliasFound:
+        raise PiaError("アンカー・エイリアス（& と *）は使えません", file=file, line=_alias_line(text)) from None
+    except _TooDeep as exc:
+        raise PiaError(f"入れ子が深すぎます（{_MAX_DEPTH} 段まで）", file=file, line=exc.line) from None
+    tree.problems = builder.problems
     return tree
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _AliasFound(Exception):
+    """A node met twice: an alias. Stop at once (an alias bomb would take forever)."""
+
+
+def _alias_line(text: str) -> int | None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return None
 
 
 class _Builder:
@@ -99,12 +167,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, depth: int) -> object:
         self.lines[path] = node.start_mark.line + 1
         if id(node) in self.seen:
-            self.fail(node, "アンカー・エイリアス（& と *）は使えません")
-            return None
+            raise _AliasFound
         self.seen.add(id(node))
         if depth > _MAX_DEPTH:
-            self.fail(node, f"入れ子が深すぎます（{_MAX_DEPTH} 段まで）")
-            return None
+            raise _TooDeep(node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+            self.fail(node, f"使えないタグです: {node.tag}")  # reported; the content is still read
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -117,13 +185,13 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "キーは文字列にしてください")
                 continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, "マージキー（<<）は使えません")
+                continue
             key = self.scalar(key_node)
             key = "" if key is None else str(key)
             if key in out:
                 self.fail(key_node, f"キー「{key}」が重複しています（{self.lines[path + (key,)]}行目にもあります）")
-                continue
-            if key == "<<":
-                self.fail(key_node, "マージキー（<<）は使えません")
                 continue
             out[key] = self.build(value_node, path + (key,), depth + 1)
             self.lines[path + (key,)] = key_node.start_mark.line + 1
@@ -136,5 +204,7 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # 2025-02-30: text; a date item then says it is not a date
             self.fail(node, f"値を読めません: {exc}")
             return None
