@@ -1,1 +1,71 @@
-"""Importer: published 評価書 text → assessment YAML."""
+"""Importer: published 評価書 text → assessment YAML.
+
+`import_text` reads a text extraction (tab-separated export or PDF flow text), places every labelled
+value into the form's items, keeps the published 変更箇所 table as legacy rows and whatever it could not
+place under 未配置 with its line numbers, and writes YAML that `document.load_text` accepts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..document import load_text
+from ..forms import load_form
+from .build import build_document, dump_yaml, unplaced_lines
+from .detect import detect_form
+from .legacy_table import find_legacy_rows
+from .pdf import read_pdf
+from .placer import Placer
+from .reader import read_text
+from .schema_index import label_index
+from .scopes import PDF, TABBED
+from .tabbed import read_tabbed
+
+_TABBED_SHARE = 0.1  # share of non-blank lines with a tab from which a text is read as tab-separated
+
+
+@dataclass
+class ImportResult:
+    yaml_text: str
+    form: str
+    placed: int  # non-blank source lines placed (items, structure, 変更箇所 rows)
+    unplaced: int  # non-blank source lines kept under 未配置
+    items_filled: int  # leaf values written, over
+    items_in_schema: int  # the form's leaves, instantiated for the entries written
+    legacy_rows: int
+    notices: list[str] = field(default_factory=list)
+    layout: str = TABBED
+
+
+def import_text(raw: bytes, source_name: str, form: str | None = None,
+                encoding: str | None = None) -> ImportResult:
+    """Import the bytes of a published 評価書's text; raises PiaError when it is not one."""
+    text, notices = read_text(raw, source_name, encoding)
+    lines = text.split("\n")
+    detected = detect_form(lines, form, source_name)
+    notices.extend(detected.notices)
+    schema = load_form(detected.form)
+    index = label_index(schema)
+    rows, consumed = find_legacy_rows(lines)
+    skip = set(consumed) | set(detected.title_lines)
+    layout = _layout(lines)
+    placer = Placer(schema, index, layout)
+    (read_tabbed if layout == TABBED else read_pdf)(lines, skip, placer, index)
+    placer.finish()
+    built = build_document(schema, detected.version, placer, rows, placer.unplaced)
+    notices.extend(built.notices)
+    yaml_text = dump_yaml(built.data)
+    load_text(yaml_text, source_name)  # the output must validate; an error here is a bug of the importer
+    nonblank = sum(1 for line in lines if line.strip())
+    lost = unplaced_lines(built.data["未配置"])
+    return ImportResult(yaml_text=yaml_text, form=detected.form, placed=nonblank - lost, unplaced=lost,
+                        items_filled=built.filled, items_in_schema=built.slots, legacy_rows=len(rows),
+                        notices=notices, layout=layout)
+
+
+def _layout(lines: list[str]) -> str:
+    nonblank = [line for line in lines if line.strip()]
+    tabbed = sum(1 for line in nonblank if "\t" in line.strip("\n"))
+    return TABBED if nonblank and tabbed >= _TABBED_SHARE * len(nonblank) else PDF
+
+
+__all__ = ["ImportResult", "import_text"]

@@ -336,12 +336,13 @@ _SEGMENT = re.compile(r"[^ ]+(?: [^ ]+)*")  # text runs separated by two or more
 
 def _segments(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the line's runs, in display columns (wide characters count 2)."""
+    line = line.replace("\t", "  ")  # measure the same string the runs are found in
     cols, width = [], 0
     for ch in line:
         cols.append(width)
         width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     cols.append(width)
-    return [(cols[m.start()], cols[m.end()], m[0]) for m in _SEGMENT.finditer(line.replace("\t", "  "))]
+    return [(cols[m.start()], cols[m.end()], m[0]) for m in _SEGMENT.finditer(line)]
 
 
 def _layout_columns(lines: Sequence[str], header: list[int]) -> tuple[list[int], list[str | None]]:
