@@ -1,0 +1,90 @@
+"""Timing helpers for the benchmarks: whole processes and library calls, medians of repeated runs.
+
+Machines here are noisy, so every figure is reported as a ratio against a baseline measured in
+the same run, alternating the two (A B A B …) so drift hits both alike.
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data"
+LARGEST_ZENKOUMOKU = SEEDS / "001_0fa97ec629ceb12e.txt"
+
+
+def run_process(argv: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{argv} failed: {done.stderr.decode('utf-8', 'replace')[-400:]}")
+    return elapsed
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], runs: int, warmup: int = 1) -> tuple[float, float]:
+    """Median seconds of A and of B, run alternately after a warm-up of each."""
+    for _ in range(warmup):
+        a(), b()
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(a())
+        times_b.append(b())
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def timed(func: Callable[[], object]) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        func()
+        return time.perf_counter() - start
+    return run
+
+
+def python() -> str:
+    return sys.executable
+
+
+def import_seed(text: Path, out: Path) -> Path:
+    """The seed imported with our own importer (what a municipality's file looks like)."""
+    from pia_changes.importer import import_text
+    result = import_text(text.read_bytes(), text.name)
+    out.write_text(result.yaml_text, encoding="utf-8")
+    return out
+
+
+def count_items(data: object) -> int:
+    """Leaf values of a document: every scalar or checkbox list under the form's sections."""
+    if isinstance(data, dict):
+        return sum(count_items(v) for k, v in data.items() if k not in ("変更箇所", "未配置"))
+    if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
+        return sum(count_items(v) for v in data)
+    return 1
+
+
+def large_document(out: Path, at_least: int = 2000) -> tuple[Path, int]:
+    """Seed 001 imported, its per-file parts (Ⅱ, Ⅲ, 記録項目) copied under new file names until the
+    document holds AT_LEAST items: a municipality with more 特定個人情報ファイル."""
+    import yaml
+    from pia_changes.importer import import_text
+    data = yaml.safe_load(import_text(LARGEST_ZENKOUMOKU.read_bytes(), LARGEST_ZENKOUMOKU.name).yaml_text)
+    groups = [value for value in data.values() if isinstance(value, dict)
+              for inner in value.values() if isinstance(inner, list) and inner and isinstance(inner[0], dict)
+              for value in [inner] if any("ファイル名" in str(k) for k in inner[0])]
+    originals = [list(group) for group in groups]
+    copy = 1
+    while count_items(data) < at_least and originals:
+        copy += 1
+        for group, entries in zip(groups, originals):
+            for entry in entries:
+                clone = yaml.safe_load(yaml.safe_dump(entry, allow_unicode=True))
+                for key in clone:
+                    if "ファイル名" in str(key) and isinstance(clone[key], str):
+                        clone[key] = f"{clone[key]}（写し{copy}）"
+                group.append(clone)
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
+    return out, count_items(data)
