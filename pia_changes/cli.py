@@ -240,6 +240,20 @@ def log(file: str | None) -> None:
 
 
 @cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "output", required=True, type=click.Path(file_okay=False), help="書き出すディレクトリ")
+@click.option("--force", is_flag=True, help="空でない出力先ディレクトリを置き換える")
+@handle_errors
+def report(file: str | None, output: str, force: bool) -> None:
+    """審査する人のための変更履歴の HTML（時系列・新旧対照表・絞り込み・変更箇所の xlsx/csv）をディレクトリに書き出す。"""
+    from .report import build_report
+
+    result = build_report(output, ".", [file] if file else [], force)
+    click.echo(f"{Path(output) / 'index.html'} に書き出しました（評価書 {len(result.tables)} 件）", err=True)
+    print_findings([f for t in result.tables for f in t.findings])
+
+
+@cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.argument("item", required=False)
 @handle_errors

@@ -6,7 +6,9 @@ complete, so an interrupted run (Ctrl-C, a crash) leaves the old file as it was.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import PiaError
@@ -41,6 +43,54 @@ def _mode(target: Path) -> int:
     """The existing file's mode, else what a plain open() would give (mkstemp's 0600 is too private)."""
     if target.exists():
         return target.stat().st_mode & 0o7777
+    return 0o666 & ~_umask()
+
+
+def write_directory(path: str | Path, fill: Callable[[Path], None], force: bool = False) -> None:
+    """Build a whole directory with FILL(tmp) in a temporary directory beside PATH, then swap it in.
+
+    An existing non-empty PATH needs FORCE. The old directory is renamed aside, the new one
+    renamed into place, and only then the old one deleted; if the second rename fails the old
+    one is put back. A failure inside FILL leaves PATH as it was.
+    """
+    target = Path(path)
+    check_directory(target, force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        fill(tmp)
+        _swap(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def check_directory(target: Path, force: bool) -> None:
+    """What write_directory refuses, checked before a long build."""
+    if target.exists() and not target.is_dir():
+        raise PiaError("出力先がファイルです（ディレクトリを指定してください）", file=str(target))
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise PiaError("出力先のディレクトリが空ではありません（置き換えるには --force を付けてください）", file=str(target))
+    if not target.parent.is_dir():
+        raise PiaError("出力先の親ディレクトリがありません", file=str(target))
+
+
+def _swap(new: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(new, target)  # replaces an empty directory created meanwhile, never a full one
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=new.parent))
+    os.rename(target, old / "previous")
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old / "previous", target)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask

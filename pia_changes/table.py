@@ -104,8 +104,13 @@ def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
                 today: dt.date | None = None, several: bool = False) -> Table:
     """The table of the assessment at PATH (repository-relative) as it stood at REV."""
     today = today or dt.date.today()
-    hist = read_history(repo, path, config, rev, today, several)
-    current, findings = hist.current, hist.findings
+    return table_from_history(repo, read_history(repo, path, config, rev, today, several), config, today)
+
+
+def table_from_history(repo: GitRepo, hist: History, config: Config, today: dt.date) -> Table:
+    """The table of a history already read (the report needs both); adds the table's findings
+    to hist.findings."""
+    path, current, findings = hist.path, hist.current, hist.findings
     rows = [legacy_row(r) for r in current.legacy_rows]
     for row in rows:
         if not row.timing:
@@ -172,7 +177,7 @@ def _revision_rows(repo: GitRepo, revision: Revision, old: Document, new: Docume
         findings.add("warning", "bad_trailer", f"{revision.sha[:7]}: {problem}（コミット日を使います）",
                      commit=revision.sha)
     changes = list(diff(old, new).significant())
-    submission = _first_containing(repo, revision.sha, tags)
+    submission = first_containing(repo, revision.sha, tags)
     out = []
     for change in changes:
         own = _per_item(trailers, change, changes)
@@ -188,7 +193,7 @@ def _revision_rows(repo: GitRepo, revision: Revision, old: Document, new: Docume
     return out
 
 
-def _first_containing(repo: GitRepo, commit: str, tags: list[SubmissionTag]) -> SubmissionTag | None:
+def first_containing(repo: GitRepo, commit: str, tags: list[SubmissionTag]) -> SubmissionTag | None:
     for tag in tags:  # oldest first
         if repo.is_ancestor(commit, tag.target):
             return tag

@@ -1,0 +1,87 @@
+"""Build the report directory: read each assessment's history once, make its table, write the
+pages and the xlsx/csv beside them into a directory built aside and swapped in."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..errors import PiaError
+from ..generate import assessment_targets
+from ..history import GitRepo
+from ..output import check_directory, write_directory
+from ..render import render
+from ..rows import Table
+from ..table import read_history, table_from_history
+from .model import AssessmentView, assessment_view
+from .names import INDEX, TABLE_STEM, inside, unique_stems
+from .pages import assessment_page, index_page
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    directory: Path
+    files: tuple[str, ...]        # names inside the directory, index.html first
+    tables: tuple[Table, ...]     # for the caller's findings
+
+
+def build_report(out_dir: str | Path, start: str | Path = ".", files: list[str] | None = None,
+                 force: bool = False, today: dt.date | None = None) -> ReportResult:
+    """Write the report of FILES (default: every assessment of the repository at START) to OUT_DIR."""
+    target = Path(out_dir)
+    check_directory(target, force)  # before the long part
+    today = today or dt.date.today()
+    repo = GitRepo.discover(start)
+    with repo:
+        config = load_config(repo.root)
+        paths = sorted(assessment_targets(repo, config, list(files or [])))
+        _refuse_to_replace_sources(target, repo, paths)
+        several = len(config.assessment_paths()) > 1
+        views = _views(repo, config, paths, today, several)
+    pages = _pages(views, config.gannen)
+    write_directory(target, lambda tmp: _write(tmp, views, pages, config), force)
+    return ReportResult(target, tuple(pages), tuple(v.table for v in views))
+
+
+def _views(repo: GitRepo, config: Config, paths: list[str], today: dt.date, several: bool) -> list[AssessmentView]:
+    stems = unique_stems(paths)
+    views = []
+    for path in paths:
+        hist = read_history(repo, path, config, today=today, several=several)
+        table = table_from_history(repo, hist, config, today)
+        if len(paths) == 1:
+            names = (INDEX, f"{TABLE_STEM}.xlsx", f"{TABLE_STEM}.csv")
+        else:
+            stem = stems[path]
+            names = (f"{stem}.html", f"{TABLE_STEM}_{stem}.xlsx", f"{TABLE_STEM}_{stem}.csv")
+        views.append(assessment_view(repo, hist, table, *names))
+    return views
+
+
+def _pages(views: list[AssessmentView], gannen: bool) -> dict[str, str]:
+    """File name → HTML; index.html is the one assessment's page or the list of them."""
+    if len(views) == 1:
+        return {INDEX: assessment_page(views[0], gannen, index_link=False)}
+    pages = {INDEX: index_page(views, gannen)}
+    pages.update({v.page: assessment_page(v, gannen, index_link=True) for v in views})
+    return pages
+
+
+def _write(directory: Path, views: list[AssessmentView], pages: dict[str, str], config: Config) -> None:
+    for name, html in pages.items():
+        inside(directory, name).write_text(html, encoding="utf-8")
+    for view in views:
+        inside(directory, view.xlsx).write_bytes(render([view.table], "xlsx", gannen=config.gannen, single=True))
+        # BOM: reviewers open the csv in Excel, which reads UTF-8 without one as Shift_JIS
+        inside(directory, view.csv).write_bytes(render([view.table], "csv", bom=True, single=True))
+
+
+def _refuse_to_replace_sources(target: Path, repo: GitRepo, paths: list[str]) -> None:
+    """--force replaces DIR whole: never when it holds the repository or an assessment."""
+    resolved = target.resolve()
+    protected = [repo.root.resolve(), repo.git_dir.resolve(), *((repo.root / p).resolve() for p in paths)]
+    for path in protected:
+        if path == resolved or resolved in path.parents:
+            raise PiaError("出力先がリポジトリまたは評価書を含んでいます（別のディレクトリを指定してください）",
+                           file=str(target))
