@@ -5,6 +5,7 @@ the same run, alternating the two (A B A B …) so drift hits both alike.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -43,6 +44,14 @@ def timed(func: Callable[[], object]) -> Callable[[], float]:
         func()
         return time.perf_counter() - start
     return run
+
+
+def bytecode_cache(tmp: Path) -> None:
+    """Let the processes measured here (both sides) keep compiled bytecode, as an installed
+    package has it: some machines set PYTHONDONTWRITEBYTECODE, which would make every run
+    compile the whole package again. The bytecode goes under TMP, not into the source tree."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
 
 
 def python() -> str:

@@ -123,6 +123,23 @@ def import_command(text: str, output: str, form: str | None, encoding: str | Non
                f"配置 {result.placed} 行 / 未配置 {result.unplaced} 行、変更箇所 {result.legacy_rows} 行")
 
 
+@cli.command("reconstruct")
+@click.argument("text", type=click.Path(dir_okay=False))
+@click.option("-o", "output", required=True, type=click.Path(file_okay=False),
+              help="作る git リポジトリのディレクトリ（ないか空のもの）")
+@handle_errors
+def reconstruct_command(text: str, output: str) -> None:
+    """公表済みの評価書のテキストから、変更箇所の表を戻して履歴つきの git リポジトリを作る。"""
+    from .config import load_config
+    from .reconstruct import reconstruct, summary_lines
+
+    result = reconstruct(text, output, limit_bytes=load_config(Path.cwd()).max_input_bytes)
+    for notice in result.notices:
+        click.echo(f"{text}: {notice}", err=True)
+    for line in summary_lines(result):
+        click.echo(line)
+
+
 def format_option(choices: tuple[str, ...], default: str | None):
     """--format shared by diff and generate."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,

@@ -54,32 +54,47 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
     if cached and revs:
         raise UsageError("--cached とリビジョンは同時に指定できません")
     from .generate import assessment_targets
-    from .history import GitRepo
+    from .history import DocumentCache, GitRepo
 
     repo = GitRepo.discover(".")
     with repo:
         config = load_config(repo.root)
+        cache = DocumentCache(repo, config.max_input_bytes)  # a second diff parses no YAML
         out = []
         for path in assessment_targets(repo, config, files):
             old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
-            out.append(_compare(path, old_raw, new_raw, old_name, new_name, config))
+            out.append(_compare(path, old_raw, new_raw, old_name, new_name, config, cache,
+                                new_committed=len(revs) == 2 or cached))
         return out
 
 
 def _sides(repo, path: str, revs: list[str], cached: bool):
     if len(revs) == 2:
         a, b = repo.resolve(revs[0]), repo.resolve(revs[1])
-        return repo.read_at(a, path), repo.read_at(b, path), f"{revs[0]}:{path}", f"{revs[1]}:{path}"
+        old_path = _path_at(repo, path, a, b)
+        return repo.read_at(a, old_path), repo.read_at(b, path), f"{revs[0]}:{old_path}", f"{revs[1]}:{path}"
     base = revs[0] if revs else "HEAD"
-    old = repo.read_at(repo.resolve(base), path) if repo.head() is not None else None
+    head = repo.head()
+    old_path = _path_at(repo, path, repo.resolve(base), head) if head is not None else path
+    old = repo.read_at(repo.resolve(base), old_path) if head is not None else None
     if cached:
-        return old, repo.read_index(path), f"{base}:{path}", f"(index):{path}"
+        return old, repo.read_index(path), f"{base}:{old_path}", f"(index):{path}"
     full = repo.root / path
-    return old, (full.read_bytes() if full.is_file() else None), f"{base}:{path}", path
+    return old, (full.read_bytes() if full.is_file() else None), f"{base}:{old_path}", path
+
+
+def _path_at(repo, path: str, old_sha: str, new_sha: str) -> str:
+    """PATH's name at OLD_SHA: renames since then followed, as generate follows them."""
+    if repo.read_at(old_sha, path) is not None:
+        return path
+    for revision in reversed(repo.file_revisions(path, new_sha)):
+        if revision.blob is not None and repo.is_ancestor(revision.sha, old_sha):
+            return revision.path
+    return path
 
 
 def _compare(path: str, old_raw: bytes | None, new_raw: bytes | None, old_name: str, new_name: str,
-             config: Config) -> Compared:
+             config: Config, cache=None, new_committed: bool = False) -> Compared:
     empty = DiffResult(changes=())
     if new_raw is None and old_raw is None:
         raise PiaError("比較する版がありません", file=path)
@@ -88,8 +103,12 @@ def _compare(path: str, old_raw: bytes | None, new_raw: bytes | None, old_name: 
         return Compared(path, empty, (), "新しい評価書です（比較する前の版がありません）")
     if new_raw is None:
         return Compared(path, empty, (), "評価書が削除されています")
-    old: Document = load_bytes(old_raw, old_name, config.max_input_bytes)
-    new: Document = load_bytes(new_raw, new_name, config.max_input_bytes)
+    if cache is not None:  # parsed revisions by blob sha; a working-tree file is only looked up
+        old: Document = cache.load_bytes(old_raw, old_name)
+        new: Document = cache.load_bytes(new_raw, new_name, store=new_committed)
+    else:
+        old = load_bytes(old_raw, old_name, config.max_input_bytes)
+        new = load_bytes(new_raw, new_name, config.max_input_bytes)
     result = diff(old, new)
     return Compared(path, result, classify_all(result, new.form.form, config))
 

@@ -7,6 +7,7 @@ with `==` before any work, so a few edits in a 500 KB document cost little more 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -292,8 +293,8 @@ def legacy_edits(old_rows: object, new_rows: object) -> tuple[TableEdit, ...]:
     olds, news = _entries(old_rows), _entries(new_rows)
     if olds == news:
         return ()
-    matcher = SequenceMatcher(None, [_row_key(r) for r in olds], [_row_key(r) for r in news],
-                              autojunk=False)
+    keys = _plain_row_keys(olds + news) or [_row_key(r) for r in olds + news]
+    matcher = SequenceMatcher(None, keys[:len(olds)], keys[len(olds):], autojunk=False)
     edits: list[TableEdit] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -305,7 +306,32 @@ def legacy_edits(old_rows: object, new_rows: object) -> tuple[TableEdit, ...]:
     return tuple(edits)
 
 
+_PLAIN_VALUES = frozenset({str, int, bool, type(None), dt.date})
+
+
+def _plain_row_keys(rows: list) -> list | None:
+    """Keys that are equal exactly when _row_key's are, built with C-level calls only: (sorted
+    column names, their values, the values' types). For the same type, text, whole numbers,
+    booleans, dates and nulls are equal exactly when their reprs are. None unless every row is a
+    mapping of text column names to such values (what a published table row holds): then all
+    rows take _row_key, so that the two kinds never meet."""
+    keys = []
+    for row in rows:
+        if type(row) is not dict or not _TEXT.issuperset(map(type, row)):
+            return None
+        columns = tuple(sorted(row))
+        values = tuple(map(row.__getitem__, columns))
+        types = tuple(map(type, values))
+        if not _PLAIN_VALUES.issuperset(types):
+            return None
+        keys.append((columns, values, types))
+    return keys
+
+
+_TEXT = frozenset({str})
+
+
 def _row_key(row: object) -> object:
-    if isinstance(row, dict):
-        return tuple(sorted((str(k), repr(v)) for k, v in row.items()))
+    if isinstance(row, dict):  # (str(key), repr(value)) pairs, sorted; zip/map keep it in C
+        return tuple(sorted(zip(map(str, row), map(repr, row.values()))))
     return repr(row)

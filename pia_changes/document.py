@@ -14,7 +14,7 @@ from .errors import InvalidDocument, PiaError, Problem
 from .forms import FORM_FILES, Form, Node, load_form
 from .legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
 from .wareki import parse_date
-from .yamlread import decode, parse, too_large
+from .yamlread import Tree, decode, parse, too_large
 
 FORM_KEY = "様式"
 VERSION_KEY = "様式版"
@@ -40,9 +40,13 @@ class Document:
 
     def line(self, path: tuple) -> int | None:
         """The line of PATH, or of its nearest ancestor present in the file."""
-        while path not in self.lines and path:
+        lines = self.lines
+        while path:
+            found = lines.get(path)
+            if found is not None:
+                return found
             path = path[:-1]
-        return self.lines.get(path)
+        return lines.get(path)
 
 
 def form_name(value: object) -> str | None:
@@ -55,7 +59,11 @@ def form_name(value: object) -> str | None:
 
 def load_text(text: str, file: str) -> Document:
     """Parse and validate already-decoded YAML text; raises InvalidDocument listing every error."""
-    tree = parse(text, file)
+    return load_tree(parse(text, file), file)
+
+
+def load_tree(tree: Tree, file: str, memo: dict | None = None) -> Document:
+    """The Document of a parsed tree (see load_text); MEMO as in `validated`."""
     data = tree.data
     if not isinstance(data, dict) and tree.problems:
         raise InvalidDocument(tree.problems)
@@ -68,12 +76,13 @@ def load_text(text: str, file: str) -> Document:
             raise PiaError("「様式」がありません（全項目・重点項目・基礎項目のいずれかを書いてください）", file=file, line=1)
         raise PiaError(f"未知の様式です: {data.get(FORM_KEY)}（全項目・重点項目・基礎項目のいずれか）",
                        file=file, line=where)
-    return validated(Document(path=file, form=load_form(name), data=data, lines=tree.lines), tree.problems)
+    return validated(Document(path=file, form=load_form(name), data=data, lines=tree.lines), tree.problems, memo)
 
 
-def validated(doc: Document, parse_problems: list[Problem] = ()) -> Document:
-    """Raise InvalidDocument listing every error by line; keep the warnings on the document."""
-    problems = list(parse_problems) + Validator(doc).run()
+def validated(doc: Document, parse_problems: list[Problem] = (), memo: dict | None = None) -> Document:
+    """Raise InvalidDocument listing every error by line; keep the warnings on the document.
+    MEMO (one dict for the versions of one file) lets unchanged parts skip validation."""
+    problems = list(parse_problems) + Validator(doc, memo).run()
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise InvalidDocument(sorted(errors, key=lambda p: (p.line or 0)))
@@ -122,13 +131,23 @@ def option_matches(value: str, node: Node) -> bool:
 class Validator:
     """One pass over the document against its form; problems carry file, line and label path."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, memo: dict | None = None) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        # Versions of one file share every unchanged subtree (yamlread.ChunkParser): the problems
+        # found in a section are kept by (node, the section's object) and replayed, relative to
+        # its path and labels, when the same object comes again.
+        self.memo = memo
+        self.raw: list[tuple] = []
 
-    def add(self, path: tuple, message: str, labels: tuple[str, ...] = (), level: str = "error") -> None:
+    def add(self, path: tuple, message: str, labels: tuple[str, ...] = (), level: str = "error",
+            line: int | None = None) -> None:
         label = " > ".join(labels) if labels else None
-        self.problems.append(Problem(self.doc.path, self.doc.line(path), message, label, level))
+        if line is None:
+            line = self.doc.line(path)
+        self.problems.append(Problem(self.doc.path, line, message, label, level))
+        if self.memo is not None:
+            self.raw.append((path, message, labels, level, line))
 
     def run(self) -> list[Problem]:
         data = self.doc.data
@@ -163,6 +182,38 @@ class Validator:
             self.leaf(node, value, path, labels)
 
     def section(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
+        self._memoised(node, value, path, labels, self._section)
+
+    def _memoised(self, node: object, value: object, path: tuple, labels: tuple[str, ...], check) -> None:
+        """CHECK(node, value, path, labels), or the problems it gave for this very VALUE before."""
+        if self.memo is None or not isinstance(value, (dict, list)) or not value:
+            check(node, value, path, labels)
+            return
+        key = (id(node), id(value))
+        hit = self.memo.get(key)
+        base = self.doc.line(path)
+        first, first_raw = len(self.problems), len(self.raw)
+        if hit is not None and hit[0] is value:
+            # the same object is the same text (ChunkParser): lines sit where they sat, relative
+            # to this section's own line
+            where = (base, path, labels, self.doc.path)
+            if hit[2] == where:  # and at the same place as last time: the very same problems
+                self.problems += hit[3]
+                self.raw += hit[4]
+                return
+            for rel_path, message, rel_labels, level, rel_line in hit[1]:
+                line = None if base is None or rel_line is None else base + rel_line
+                self.add(path + rel_path, message, labels + rel_labels, level, line)
+            hit[2:] = [where, self.problems[first:], self.raw[first_raw:]]
+            return
+        check(node, value, path, labels)
+        cut, cut_labels = len(path), len(labels)
+        self.memo[key] = [value, [(p[cut:], m, lab[cut_labels:], lev,
+                                   None if base is None or line is None else line - base)
+                                  for p, m, lab, lev, line in self.raw[first_raw:]],
+                          (base, path, labels, self.doc.path), self.problems[first:], self.raw[first_raw:]]
+
+    def _section(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
         if value is None:
             value = {}
         if not isinstance(value, dict):
@@ -235,7 +286,9 @@ class Validator:
         return None
 
     def legacy(self, rows: object) -> None:
-        path = (LEGACY_KEY,)
+        self._memoised(LEGACY_KEY, rows, (LEGACY_KEY,), (), self._legacy)
+
+    def _legacy(self, _key: str, rows: object, path: tuple, _labels: tuple) -> None:
         if rows is None:
             return
         if not isinstance(rows, list):

@@ -113,6 +113,8 @@ def is_typo(a: str, b: str) -> bool:
     a, b = compare_key(a), compare_key(b)
     if not a or not b:
         return False
+    if len(b) - len(a) > TYPO_MAX_CHARS:  # the edits add more than that (only deletions are
+        return False                      # forgiven as duplicates): skip the costly alignment
     edits = _edits(a, b)
     if not edits:
         return True

@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import pickle
 import re
 import subprocess
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-from .document import DEFAULT_LIMIT, Document, form_name, load_text, validated
+from .document import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
 from .errors import PiaError
 from .forms import load_form
+from .output import NEW_FILE, temp_name
 from .trailers import Decision, Trailers, parse_trailers
-from .yamlread import decode
+from .yamlread import ChunkParser, decode, parse
 
 __all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags", "DocumentCache",
            "Trailers", "Decision", "parse_trailers"]
@@ -38,6 +39,7 @@ _REEVALUATION = re.compile(r"^\s*種別\s*:\s*再実施\s*$", re.MULTILINE)
 _GIT_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 # Settings that would change the output we parse, whatever the user's config says.
 _GIT_CONFIG = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
+WRITER = ("pia-changes", "pia-changes@localhost")  # author and committer of rebuilt history
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ class GitRepo:
     # ---- process plumbing -------------------------------------------------------------------
 
     @staticmethod
-    def _run(cwd: Path | str, args: list[str], check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, **_GIT_ENV}
+    def _run(cwd: Path | str, args: list[str], check: bool = True,
+             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, **_GIT_ENV, **(extra_env or {})}
         try:
             done = subprocess.run(["git", *_GIT_CONFIG, *args], cwd=cwd, env=env,
                                   stdin=subprocess.DEVNULL, capture_output=True)
@@ -124,9 +127,9 @@ class GitRepo:
         return cls(Path(lines[0]), Path(lines[1]))
 
     @classmethod
-    def init(cls, path: str | Path) -> GitRepo:
+    def init(cls, path: str | Path, branch: str | None = None) -> GitRepo:
         """`git init` in PATH (an existing directory) and the new repository."""
-        cls._run(path, ["init", "-q"])
+        cls._run(path, ["init", "-q", *(["-b", branch] if branch else [])])
         return cls.discover(path)
 
     def hooks_dir(self) -> Path:
@@ -160,6 +163,34 @@ class GitRepo:
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
             self.close()
+
+    # ---- writing (reconstruct, the example repository) ---------------------------------------
+
+    def commit_files(self, files: dict[str, bytes], message: str, when: dt.datetime,
+                     author: tuple[str, str] = WRITER) -> str:
+        """Write FILES (root-relative paths), stage exactly them and commit with MESSAGE, authored
+        and committed at WHEN by AUTHOR; hooks and signing are off (history is being rebuilt, not
+        written by a person). The new commit's sha."""
+        rels = [self.relpath(rel) for rel in files]
+        for rel, data in zip(rels, files.values()):
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self._git("add", "--", *rels)
+        self._run(self.root, ["-c", "commit.gpgSign=false", "commit", "-q", "--no-verify",
+                              "--allow-empty", "--cleanup=verbatim", "-m", message],
+                  extra_env=_identity(author, when))
+        sha = self.head()
+        assert sha is not None
+        return sha
+
+    def create_tag(self, name: str, target: str, message: str, when: dt.datetime,
+                   author: tuple[str, str] = WRITER) -> None:
+        """An annotated tag NAME on TARGET, dated WHEN (the tagger date; the name's date counts)."""
+        if not name or name.startswith("-") or any(c in name for c in "\0\n\r "):
+            raise PiaError(f"タグ名として使えない文字列です: {name!r}")
+        self._run(self.root, ["-c", "tag.gpgSign=false", "tag", "-a", "-m", message, name,
+                              self.resolve(target)], extra_env=_identity(author, when))
 
     # ---- revisions ---------------------------------------------------------------------------
 
@@ -251,6 +282,27 @@ class GitRepo:
         if b not in self._reachable:  # one rev-list per tag instead of one process per question
             self._reachable[b] = frozenset(self._git("rev-list", b).decode().split())
         return a in self._reachable[b]
+
+    def preload_ancestry(self, targets: list[str]) -> None:
+        """What each of TARGETS (commit shas, e.g. submission tags) contains, from one
+        `rev-list --parents` instead of one process per target; is_ancestor then asks no git."""
+        wanted = sorted({t for t in targets if _SHA.match(t) and t not in self._reachable})
+        if len(wanted) < 2:
+            return
+        parents: dict[str, list[str]] = {}
+        for line in self._git("rev-list", "--parents", *wanted, "--").decode().splitlines():
+            shas = line.split()
+            if shas:
+                parents[shas[0]] = shas[1:]
+        for target in wanted:
+            seen = {target}
+            stack = [target]
+            while stack:
+                for parent in parents.get(stack.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            self._reachable[target] = frozenset(seen)
 
     # ---- contents ----------------------------------------------------------------------------
 
@@ -366,6 +418,12 @@ class GitRepo:
             return None
 
 
+def _identity(author: tuple[str, str], when: dt.datetime) -> dict[str, str]:
+    stamp = when.isoformat()
+    return {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1], "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": stamp}
+
+
 def _iso_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
@@ -412,6 +470,11 @@ def _package_version() -> str:
         return "0"
 
 
+def blob_id(raw: bytes) -> str:
+    """The sha git gives RAW as a blob (`git hash-object`), SHA-1 object format."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
 class DocumentCache:
     """Parsed revisions under `<git-dir>/pia-changes/cache/`, so a second run parses no YAML.
 
@@ -440,6 +503,22 @@ class DocumentCache:
         self.hits += 1
         return validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
 
+    def load_bytes(self, raw: bytes, display_name: str, store: bool = True) -> Document:
+        """The Document of content already read (a revision's or the index's blob), keyed by its
+        git blob sha as `load` is; the size limit applies before anything else, as in load_bytes.
+        STORE False only looks up (a working-tree file: most of its versions are never committed)."""
+        if len(raw) > self.limit_bytes:
+            decode(raw, display_name, self.limit_bytes)  # raises the too-large error
+        entry = self._read(blob_id(raw))
+        if entry is None:
+            self.misses += 1
+            doc = load_text(decode(raw, display_name, self.limit_bytes), display_name)
+            if store:
+                self._write(blob_id(raw), (doc.data, doc.lines, doc.form.form))
+            return doc
+        self.hits += 1
+        return validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
+
     def path(self, blob_sha: str) -> Path:
         if not _SHA.match(blob_sha):
             raise PiaError(f"blob の sha ではありません: {blob_sha!r}")
@@ -462,10 +541,81 @@ class DocumentCache:
         target = self.path(blob_sha)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            temp = temp_name(target.parent, ".tmp-")
             try:
-                with os.fdopen(fd, "wb") as fh:
+                with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
                     pickle.dump((CACHE_FORMAT, *entry), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+    def store(self, blob_sha: str, doc: Document) -> None:
+        """Keep a document parsed elsewhere (the newest version of a history) for the next run."""
+        if not self.path(blob_sha).is_file():
+            self._write(blob_sha, (doc.data, doc.lines, doc.form.form))
+
+
+class RevisionLoader:
+    """Successive versions of one file, read oldest first: each is parsed by a ChunkParser (only
+    the blocks a commit changed are parsed) and validated with one memo (only the sections it
+    changed are checked), so a long history costs about one parse. Documents equal what
+    `load_text` gives, and share every unchanged subtree with the version before."""
+
+    def __init__(self, repo: GitRepo, limit_bytes: int = DEFAULT_LIMIT) -> None:
+        self.repo = repo
+        self.limit_bytes = limit_bytes
+        self.parser = ChunkParser()
+        self.memo: dict = {}
+
+    def load(self, blob_sha: str, display_name: str) -> Document:
+        return self.load_bytes(self.repo.read_blob(blob_sha), display_name)
+
+    def load_bytes(self, raw: bytes, display_name: str) -> Document:
+        tree = self.parser.parse(raw) if len(raw) <= self.limit_bytes else None
+        if tree is None:  # not a plain block document, or something to report: the whole parse
+            tree = parse(decode(raw, display_name, self.limit_bytes), display_name)
+        return load_tree(tree, display_name, self.memo)
+
+
+class PairCache:
+    """Results computed for a pair of versions (the rows of a commit), one small pickle each under
+    `<git-dir>/pia-changes/cache/<format>-<version>/pairs/`, keyed by a digest of whatever the
+    result depends on. A second `generate` reads these instead of parsing any history."""
+
+    def __init__(self, repo: GitRepo, salt: str = "") -> None:
+        self.directory = repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}" / "pairs"
+        self.salt = salt
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, *parts: str | None) -> str:
+        return hashlib.sha1("\0".join([self.salt, *(p or "" for p in parts)]).encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> object | None:
+        try:
+            with (self.directory / f"{key}.pickle").open("rb") as fh:
+                entry = pickle.load(fh)
+        except Exception:  # absent, truncated, garbage, or classes that changed: a miss
+            self.misses += 1
+            return None
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == CACHE_FORMAT):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry[1]
+
+    def put(self, key: str, value: object) -> None:
+        """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
+        target = self.directory / f"{key}.pickle"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temp = temp_name(self.directory, ".tmp-")
+            try:
+                with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
+                    pickle.dump((CACHE_FORMAT, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temp, target)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)

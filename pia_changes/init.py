@@ -54,7 +54,9 @@ def init(directory: str | Path, form: str = "全項目", example: bool = False, 
     report = InitReport(root=target, git_initialised=False)
     _ensure_repository(target, report)
     if writer is not None:
-        writer(target)  # the example brings its own assessments and history
+        for rel in writer(target) or ():  # the example brings its own assessments and history
+            files.pop(rel, None)
+            report.created.append(rel)
     for rel, data in files.items():
         _write(target, rel, data, force, report)
     return report
@@ -66,7 +68,7 @@ def template_files(form: str, with_starter: bool = True) -> dict[str, bytes]:
     if with_starter:
         files[STARTER] = starter_yaml(form).encode("utf-8")
     for other in FORMS:
-        if other != form:
+        if other != form or not with_starter:  # the example has no starter: every form is a template
             files[f"templates/{other}.yaml"] = starter_yaml(other).encode("utf-8")
     source = template_dir()
     for rel in TEMPLATE_FILES:

@@ -6,6 +6,7 @@ complete, so an interrupted run (Ctrl-C, a crash) leaves the old file as it was.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -23,20 +24,27 @@ def write_atomic(path: str | Path, data: bytes, force: bool = False) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise PiaError("出力先のディレクトリがありません", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    tmp = temp_name(parent, f".{target.name}.", ".tmp")
     try:
-        os.fchmod(fd, _mode(target))
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(os.open(tmp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
+            os.fchmod(fh.fileno(), _mode(target))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
+
+
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def temp_name(directory: Path, prefix: str, suffix: str = "") -> Path:
+    """A fresh name for a temporary file in DIRECTORY, to create with `os.open(name, NEW_FILE)`
+    inside the caller's try. Unlike tempfile.mkstemp, the caller knows the name before the file
+    exists, so a Ctrl-C arriving just as it is created still finds it to remove."""
+    return Path(directory) / f"{prefix}{secrets.token_hex(8)}{suffix}"
 
 
 def _mode(target: Path) -> int:

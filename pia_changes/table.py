@@ -7,7 +7,9 @@ commit order, then the diff's document order. 提出時期 comes from submission
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .change import Change, Classification
 from .classify import ClassifyContext, classify
@@ -16,7 +18,7 @@ from .diff import diff
 from .document import Document
 from .errors import PiaError
 from .findings import FindingCollector
-from .history import DocumentCache, GitRepo, Revision, SubmissionTag
+from .history import DocumentCache, GitRepo, PairCache, Revision, RevisionLoader, SubmissionTag
 from .legacy import item_raw, legacy_object
 from .publisher import publisher_important
 from .rows import Row, Table
@@ -58,46 +60,164 @@ class History:
 
 def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
                  today: dt.date | None = None, several: bool = False) -> History:
-    """Walk the file's commits, diff each against the previous, classify, time each change."""
+    """Walk the file's commits, diff each against the previous, classify, time each change.
+
+    Each commit's classified changes are kept under .git (PairCache, keyed by the commit, both
+    blobs and the configuration), so a second run parses no history; the first parses it
+    incrementally (RevisionLoader). Documents are loaded when asked for (History.documents)."""
     today = today or dt.date.today()
     revisions = repo.file_revisions(path, rev)
     if not revisions or revisions[-1].blob is None:
         raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
     findings = FindingCollector(config.acknowledged)
-    docs = _documents(repo, revisions, config, findings)
+    docs = _Documents(repo, revisions, config)
+    pairs = PairCache(repo, _config_salt(config))
+    steps = _steps(docs, pairs, findings)
     cutoff = revisions[-1].commit_date.date() if rev != "HEAD" else None
     tags = _submissions(repo, path, config, cutoff, findings, several)
+    repo.preload_ancestry([t.target for t in tags])
     computed: list[Computed] = []
-    previous: Document | None = None
-    for index, doc in enumerate(docs):
-        if doc is None:
-            continue  # deleted, or an old version that does not validate: diff across it
-        if previous is not None:
-            computed += _revision_rows(repo, revisions[index], previous, doc, config, tags, today, findings)
-        previous = doc
+    for previous, index, key, cached in steps:
+        revision = revisions[index]
+        classified = _thaw(cached) if cached is not None else None
+        if classified is None:
+            classified = _classified(revision, docs[previous], docs[index], config)
+            pairs.put(key, _freeze(classified, docs[index].form.form))
+        computed += _revision_rows(repo, revision, classified, tags, today, findings)
+    docs.keep_current()
     return History(path, revisions, docs, tags, computed, findings)
 
 
-def _documents(repo: GitRepo, revisions: list[Revision], config: Config,
-               findings: FindingCollector) -> list[Document | None]:
-    """Parsed versions. An invalid OLD version cannot be fixed any more (pushed history), so it is
-    a warning naming its commit and is skipped; an invalid current version is an error to fix."""
-    cache = DocumentCache(repo, config.max_input_bytes)
-    docs: list[Document | None] = []
+class _Documents(Sequence):
+    """The versions of the file, None where deleted or invalid, parsed when first asked for:
+    oldest first through one RevisionLoader (incremental), the current one through the
+    DocumentCache when nothing parsed it yet."""
+
+    def __init__(self, repo: GitRepo, revisions: list[Revision], config: Config) -> None:
+        self.revisions = revisions
+        self.loader = RevisionLoader(repo, config.max_input_bytes)
+        self.cache = DocumentCache(repo, config.max_input_bytes)
+        self.loaded: dict[int, Document | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.revisions)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        if index not in self.loaded:
+            rev = self.revisions[index]
+            if rev.blob is None:
+                self.loaded[index] = None
+            elif index == len(self) - 1:
+                self.loaded[index] = self.cache.load(rev.blob, rev.path)
+            else:
+                try:
+                    self.loaded[index] = self.loader.load(rev.blob, rev.path)
+                except PiaError:
+                    self.loaded[index] = None
+        return self.loaded[index]
+
+    def load(self, index: int) -> Document:
+        """Version INDEX, validated; raises its InvalidDocument/PiaError."""
+        rev = self.revisions[index]
+        doc = self.loader.load(rev.blob, rev.path)  # type: ignore[arg-type]
+        self.loaded[index] = doc
+        return doc
+
+    def keep_current(self) -> None:
+        """The current version, when parsed here, goes to the DocumentCache for the next run."""
+        last = len(self) - 1
+        doc = self.loaded.get(last)
+        if doc is not None:
+            self.cache.store(self.revisions[last].blob, doc)  # type: ignore[arg-type]
+
+
+def _steps(docs: _Documents, pairs: PairCache, findings: FindingCollector
+           ) -> list[tuple[int, int, str, object]]:
+    """(previous version, version, pair key, cached rows or None) for each version diffed against
+    the last valid one before it. An invalid OLD version cannot be fixed any more (pushed
+    history), so it is a warning naming its commit and is skipped; an invalid current version
+    is an error to fix. What is known from the cache is not parsed again."""
+    revisions = docs.revisions
+    last = len(revisions) - 1
+    steps = []
+    previous: int | None = None
     for index, rev in enumerate(revisions):
         if rev.blob is None:
-            docs.append(None)
             continue
+        bad_key = pairs.key("invalid", rev.blob, rev.path)
+        bad = pairs.get(bad_key) if index != last else None
+        if isinstance(bad, str):
+            _skip(docs, index, bad, findings)
+            continue
+        if previous is None:
+            if index != last and pairs.get(pairs.key("valid", rev.blob, rev.path)) is True:
+                previous = index
+                continue
+        else:
+            key = pairs.key("rows", rev.sha, revisions[previous].blob, rev.blob)
+            cached = pairs.get(key)
+            if cached is not None:
+                steps.append((previous, index, key, cached))
+                previous = index
+                continue
         try:
-            docs.append(cache.load(rev.blob, rev.path))
+            docs.load(index)
         except PiaError as exc:
-            if index == len(revisions) - 1:
+            if index == last:
                 raise
             first = str(exc).split("\n")[0]
-            findings.add("warning", "bad_trailer", f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {first}",
-                         commit=rev.sha)
-            docs.append(None)
-    return docs
+            pairs.put(bad_key, first)
+            _skip(docs, index, first, findings)
+            continue
+        if previous is None:
+            pairs.put(pairs.key("valid", rev.blob, rev.path), True)
+        else:
+            steps.append((previous, index, pairs.key("rows", rev.sha, revisions[previous].blob, rev.blob), None))
+        previous = index
+    return steps
+
+
+def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector) -> None:
+    rev = docs.revisions[index]
+    docs.loaded[index] = None
+    findings.add("warning", "bad_trailer", f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {message}",
+                 commit=rev.sha)
+
+
+def _config_salt(config: Config) -> str:
+    """What classification depends on besides the two versions and the commit."""
+    return repr(sorted((k, repr(v)) for k, v in vars(config).items() if k != "root"))
+
+
+_FROZEN = 1  # the layout of a cached pair below
+
+
+def _freeze(classified: list[tuple[Change, Classification]], form: str) -> tuple:
+    """Classified changes as plain data: each change's schema node by its position in the form."""
+    return (_FROZEN, form, [((c.item_id, c.labels, c.kind, c.before, c.after, c.node.order, c.old_value,
+                              c.new_value, c.spans, c.moved, c.cosmetic, c.order), verdict)
+                            for c, verdict in classified])
+
+
+def _thaw(cached: object) -> list[tuple[Change, Classification]] | None:
+    if not (isinstance(cached, tuple) and len(cached) == 3 and cached[0] == _FROZEN):
+        return None
+    try:
+        nodes = _form_nodes(cached[1])
+        return [(Change(item_id=f[0], labels=f[1], kind=f[2], before=f[3], after=f[4], node=nodes[f[5]],
+                        old_value=f[6], new_value=f[7], spans=f[8], moved=f[9], cosmetic=f[10], order=f[11]),
+                 verdict) for f, verdict in cached[2]]
+    except (PiaError, IndexError, TypeError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=None)
+def _form_nodes(form: str) -> list:
+    from .forms import load_form, walk
+    return list(walk(load_form(form).nodes))
 
 
 def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
@@ -170,21 +290,33 @@ def _per_item(trailers: Trailers, change: Change, changes: list[Change]) -> dict
     return values
 
 
-def _revision_rows(repo: GitRepo, revision: Revision, old: Document, new: Document, config: Config,
+def _classified(revision: Revision, old: Document, new: Document, config: Config
+                ) -> list[tuple[Change, Classification]]:
+    """The commit's changes (cosmetic ones left out), each classified with its trailers."""
+    trailers = revision.trailers
+    changes = list(diff(old, new).significant())
+    out = []
+    for change in changes:
+        own = _per_item(trailers, change, changes)
+        context = ClassifyContext(new.form.form, config, decision=own.get("decision") or trailers.decision,
+                                  reason_text=own.get("reason") or trailers.reason)
+        out.append((change, classify(change, context)))
+    return out
+
+
+def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Change, Classification]],
                    tags: list[SubmissionTag], today: dt.date, findings: FindingCollector) -> list[Computed]:
+    """Each classified change with its 変更日 and 提出時期 (from the trailers and the tags)."""
     trailers = revision.trailers
     for problem in trailers.problems:
         findings.add("warning", "bad_trailer", f"{revision.sha[:7]}: {problem}（コミット日を使います）",
                      commit=revision.sha)
-    changes = list(diff(old, new).significant())
-    submission = first_containing(repo, revision.sha, tags)
+    changes = [change for change, _ in classified]
+    submission = first_containing(repo, revision.sha, tags) if classified else None
     out = []
-    for change in changes:
+    for change, verdict in classified:
         own = _per_item(trailers, change, changes)
         day = own.get("change_date") or trailers.change_date or revision.author_date.date()
-        context = ClassifyContext(new.form.form, config, decision=own.get("decision") or trailers.decision,
-                                  reason_text=own.get("reason") or trailers.reason)
-        verdict = classify(change, context)
         manual_timing = own.get("timing") or trailers.timing
         submitted_on = submission.date if submission else today
         timing = manual_timing or ("事前" if submitted_on < day else "事後")

@@ -381,10 +381,11 @@ def test_init_into_an_existing_repository_does_not_reinit(tmp_path, monkeypatch)
     assert load(root / "assessments/hyoukasho.yaml").form.form == "重点項目"
 
 
-def test_init_example_is_not_built_yet(tmp_path, monkeypatch):
-    result = run(tmp_path, monkeypatch, "init", str(tmp_path / "ex"), "--example")
-    assert result.exit_code == 1 and "--example は未実装です" in result.stderr
-    assert not (tmp_path / "ex").exists()
+def test_init_example_writes_the_example_repository(tmp_path, monkeypatch):
+    result = run(tmp_path, monkeypatch, "init", str(tmp_path / "ex"), "--example")  # more in test_reconstruct.py
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ex" / "assessments" / "kaigo.yaml").is_file()
+    assert not (tmp_path / "ex" / "assessments" / "hyoukasho.yaml").exists()
 
 
 @pytest.mark.parametrize("form", ["全項目", "重点項目", "基礎項目"])

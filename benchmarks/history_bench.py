@@ -1,0 +1,267 @@
+"""`generate` over a long history vs `git log -p` of the same file (the floor).
+
+The repository: seed 001 (墨田区 全項目, ~480 KB) imported and committed, then COMMITS small
+realistic edits (a sentence in a ※ text, a choice, a checkbox, an entry added, renamed or
+removed, a reflow, a legacy row corrected), each commit with a 変更日 trailer, a few submission
+tags (one annotated 再実施). Built with `git fast-import`, then packed with `git gc`, as real
+repositories are (Decisions: Speed).
+
+Measured in one run, medians, alternated:
+- cold: `pia-changes generate assessments/x.yaml --format json` with the cache under .git removed
+  before each run (target ≤ 2.5× the floor);
+- warm: the same, a second run (target ≤ 0.4× the floor);
+- floor: `git log -p -- assessments/x.yaml`.
+
+Usage: python benchmarks/history_bench.py [--quick] [--commits N] [--runs N] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import bytecode_cache, LARGEST_ZENKOUMOKU, import_seed, paired, run_process  # noqa: E402
+
+COLD_TARGET = 2.5
+WARM_TARGET = 0.4
+FILE = "assessments/x.yaml"
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+# --- the edits ---------------------------------------------------------------------------------
+
+class Editor:
+    """Small edits of the data tree, chosen by a seeded generator; each returns the top-level key
+    it touched (so only that section is dumped again) and the commit subject."""
+
+    def __init__(self, data: dict, seed: int = 17) -> None:
+        from pia_changes.forms import load_form
+        self.data = data
+        self.rng = random.Random(seed)
+        self.form = load_form("全項目")
+        self.added: list[tuple[tuple, int]] = []  # entries this history appended: (group path, index)
+        self.texts, self.choices, self.checkboxes, self.groups = [], [], [], []
+        self._collect(self.form.nodes, data, ())
+
+    def _collect(self, nodes, value, path) -> None:
+        for node in nodes:
+            if not isinstance(value, dict) or node.key not in value:
+                continue
+            here = path + (node.key,)
+            inner = value[node.key]
+            if node.type == "section":
+                self._collect(node.children, inner, here)
+            elif node.is_group:
+                if isinstance(inner, list) and inner:
+                    self.groups.append((here, node))
+                    for i, entry in enumerate(inner):
+                        self._collect(node.children, entry, here + (i,))
+            elif node.type == "text" and isinstance(inner, str) and len(inner) > 10:
+                self.texts.append((here, node))
+            elif node.type == "choice" and isinstance(inner, str) and len(node.options) > 1:
+                self.choices.append((here, node))
+            elif node.type == "checkbox" and isinstance(inner, list) and len(node.options) > 2:
+                self.checkboxes.append((here, node))
+
+    def get(self, path):
+        value = self.data
+        for key in path:
+            value = value[key]
+        return value
+
+    def put(self, path, new) -> None:
+        self.get(path[:-1])[path[-1]] = new
+
+    def edit(self, n: int) -> tuple[str, str]:
+        kinds = [self.sentence] * 5 + [self.choice] * 2 + [self.checkbox] * 2 + [self.entry, self.rename,
+                                                                                  self.reflow]
+        if n % 25 == 0:
+            return self.legacy_row()
+        return self.rng.choice(kinds)()
+
+    def sentence(self):
+        path, node = self.rng.choice(self.texts)
+        text = self.get(path)
+        if self.rng.random() < 0.5:
+            self.put(path, text + f"\n・{self.rng.choice(['研修', '点検', '監査', '訓練'])}を年{self.rng.randint(1, 4)}回実施する。")
+        else:
+            at = self.rng.randrange(len(text))
+            self.put(path, text[:at] + self.rng.choice("あいうえおかきくけこ") + text[at + 1:])
+        return path[0], f"{node.label}を修正"
+
+    def choice(self):
+        path, node = self.rng.choice(self.choices)
+        current = self.get(path)
+        self.put(path, self.rng.choice([o for o in node.options if o != current]))
+        return path[0], f"{node.label}を変更"
+
+    def checkbox(self):
+        path, node = self.rng.choice(self.checkboxes)
+        ticked = list(self.get(path))
+        option = self.rng.choice(node.options)
+        if option in ticked and len(ticked) > 1:
+            ticked.remove(option)
+        elif option not in ticked:
+            ticked.append(option)
+        self.put(path, ticked)
+        return path[0], f"{node.label}を更新"
+
+    def entry(self):
+        if self.added and self.rng.random() < 0.4:  # remove an entry this history added
+            path, index = self.added.pop(self.rng.randrange(len(self.added)))
+            group = self.get(path)
+            del group[index]
+            self.added = [(p, i - 1 if p == path and i > index else i) for p, i in self.added]
+            return path[0], "委託・提供先を削除"
+        path, node = self.rng.choice(self.groups)
+        group = self.get(path)
+        template = next((e for e in group if isinstance(e, dict) and e.get(node.identity_node().key)), group[0])
+        clone = copy.deepcopy(template)
+        ident = node.identity_node().key
+        if ident in clone:
+            clone[ident] = f"{clone.get(ident) or node.label}（追加{len(self.added) + 1}）"
+        group.append(clone)
+        self.added.append((path, len(group) - 1))
+        return path[0], f"{node.label}を追加"
+
+    def rename(self):
+        if not self.added:
+            return self.sentence()
+        path, index = self.rng.choice(self.added)
+        _, node = next(g for g in self.groups if g[0] == path)
+        entry = self.get(path)[index]
+        ident = node.identity_node().key
+        entry[ident] = str(entry.get(ident)) + "改"
+        return path[0], f"{node.label}の名称を変更"
+
+    def reflow(self):
+        path, node = self.rng.choice(self.texts)
+        text = self.get(path).replace("\n", "")
+        self.put(path, "\n".join(textwrap.wrap(text, self.rng.choice([38, 44, 50]))))
+        return path[0], "体裁の修正"
+
+    def legacy_row(self):
+        rows = self.data["変更箇所"]
+        row = rows[self.rng.randrange(len(rows))]
+        row["備考"] = (row.get("備考") or "") + "（誤記訂正）"
+        return "変更箇所", "変更箇所の表の誤記を訂正"
+
+
+# --- building the repository -------------------------------------------------------------------
+
+def dump_section(key: str, value: object) -> str:
+    import yaml
+    return yaml.dump({key: value}, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10**9)
+
+
+def build_repository(root: Path, commits: int, seed_yaml: Path) -> dict:
+    """The history, written through one `git fast-import`, then `git gc`."""
+    import yaml
+    data = yaml.load(seed_yaml.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    sections = {key: dump_section(key, value) for key, value in data.items()}
+    editor = Editor(data)
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    stream = bytearray()
+    start = dt.datetime(2020, 4, 1, 10, 0, tzinfo=JST)
+    tags: list[tuple[str, int, str | None]] = []
+    for n in range(commits + 1):
+        when = start + dt.timedelta(days=4 * n)
+        if n == 0:
+            subject, body = "評価書を取り込み（基準の版）", ""
+        else:
+            key, subject = editor.edit(n)
+            sections[key] = dump_section(key, data[key])
+            body = f"\n\n変更日: {(when + dt.timedelta(days=10)).date().isoformat()}"
+        blob = "".join(sections.values()).encode("utf-8")
+        stamp = f"{int(when.timestamp())} +0900"
+        message = (subject + body + "\n").encode("utf-8")
+        stream += b"blob\nmark :%d\ndata %d\n" % (2 * n + 1, len(blob)) + blob + b"\n"
+        stream += (b"commit refs/heads/main\nmark :%d\n" % (2 * n + 2)
+                   + f"author 評価 太郎 <hyoka@example.jp> {stamp}\ncommitter 評価 太郎 <hyoka@example.jp> {stamp}\n".encode()
+                   + b"data %d\n" % len(message) + message
+                   + (b"from :%d\n" % (2 * n) if n else b"")
+                   + b"M 100644 :%d %s\n\n" % (2 * n + 1, FILE.encode()))
+        if n and n % max(commits // 5, 1) == 0:
+            day = (when + dt.timedelta(days=1)).date().isoformat()
+            tags.append((f"submitted/{day}", 2 * n + 2, "種別: 再実施" if len(tags) == 2 else None))
+    for name, mark, annotation in tags:
+        if annotation is None:
+            stream += f"reset refs/tags/{name}\nfrom :{mark}\n\n".encode()
+        else:
+            text = f"提出\n\n{annotation}\n".encode("utf-8")
+            stream += (f"tag {name}\nfrom :{mark}\ntagger 評価 太郎 <hyoka@example.jp> {int(start.timestamp())} +0900\n".encode()
+                       + b"data %d\n" % len(text) + text + b"\n")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    subprocess.run(["git", "gc", "-q"], cwd=root, check=True)
+    return {"commits": commits + 1, "tags": len(tags), "file_kb": round(len(blob) / 1024)}
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="60 commits, few runs (CI)")
+    parser.add_argument("--commits", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    commits = args.commits or (60 if args.quick else 300)
+    runs = args.runs or (3 if args.quick else 7)
+    tmp = Path(tempfile.mkdtemp(prefix="history-bench-"))
+    bytecode_cache(tmp)
+    try:
+        repo = tmp / "repo"
+        built = build_repository(repo, commits, import_seed(LARGEST_ZENKOUMOKU, tmp / "seed.yaml"))
+        exe = shutil.which("pia-changes") or "pia-changes"
+        generate = [exe, "generate", FILE, "--format", "json"]
+        cache = repo / ".git" / "pia-changes"
+
+        def cold() -> float:
+            shutil.rmtree(cache, ignore_errors=True)
+            return run_process(generate, repo)
+
+        def warm() -> float:
+            run_process(generate, repo)
+            return run_process(generate, repo)
+
+        floor = ["git", "log", "-p", "--", FILE]
+        cold_s, floor_s = paired(cold, lambda: run_process(floor, repo), runs)
+        warm_s, floor2_s = paired(warm, lambda: run_process(floor, repo), runs)
+        out = subprocess.run(generate, cwd=repo, capture_output=True, check=False)
+        rows = len(json.loads(out.stdout)["rows"]) if out.stdout.strip().startswith(b"{") else None
+        result = {
+            **built, "rows": rows,
+            "cold_s": cold_s, "warm_s": warm_s, "floor_s": floor_s, "floor2_s": floor2_s,
+            "cold_ratio": cold_s / floor_s, "warm_ratio": warm_s / floor2_s,
+            "targets": {"cold": COLD_TARGET, "warm": WARM_TARGET},
+        }
+        report(result)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(r: dict) -> None:
+    print(f"repository: {r['commits']} commits of a {r['file_kb']} KB assessment, {r['tags']} tags, packed; "
+          f"generate gives {r['rows']} rows")
+    print(f"git log -p (floor)     : {r['floor_s'] * 1000:.0f} ms")
+    print(f"generate cold (no cache): {r['cold_s'] * 1000:.0f} ms → {r['cold_ratio']:.2f}x floor (target ≤ {COLD_TARGET}x)")
+    print(f"generate warm (2nd run) : {r['warm_s'] * 1000:.0f} ms → {r['warm_ratio']:.2f}x floor (target ≤ {WARM_TARGET}x)")
+
+
+if __name__ == "__main__":
+    main()
