@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -213,7 +214,6 @@ def test_detached_head_reads_the_history_up_to_it(tmp_path):
     repo.commit("事務の名称\n\n変更日: 2025-07-01", {PATH: document(content="資格管理及び給付を行う。", name="介護保険の事務")})
     repo.git("checkout", "-q", "--detach", second)
     assert [(r["item_id"], r["commit"]) for r in git_rows(generated(repo.root, PATH))] == [("I/jimu_content", second)]
-    assert [r["item_id"] for r in git_rows(generated(repo.root, PATH))] == ["I/jimu_content"]
     assert len(ok(repo.root, "log").stdout.splitlines()) == 2
     assert ok(repo.root, "blame", PATH).stdout.startswith(f"2025-06-01 {second[:7]} 変更 ")
     assert [c["item_id"] for c in diffed(repo.root, "HEAD~1", "HEAD")] == ["I/jimu_content"]
@@ -523,7 +523,7 @@ def test_interrupted_generate_leaves_the_old_output_and_no_temporary_files(tmp_p
     interrupted = None
     for attempt in range(4):
         out.write_bytes(old)
-        shutil_rmtree(repo.root / ".git" / "pia-changes")  # a cold cache: the run has work to do
+        shutil.rmtree(repo.root / ".git" / "pia-changes", ignore_errors=True)  # a cold cache: the run has work to do
         interrupted = _interrupt(repo.root, out)
         if interrupted is not None:
             break
@@ -535,8 +535,3 @@ def test_interrupted_generate_leaves_the_old_output_and_no_temporary_files(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx", "repo"]
     assert [p.name for p in (repo.root / ".git" / "pia-changes").rglob("*") if not p.name.endswith(".pickle")
             and p.is_file()] == []
-
-
-def shutil_rmtree(path: Path) -> None:
-    import shutil
-    shutil.rmtree(path, ignore_errors=True)
