@@ -175,7 +175,10 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
     fmt = fmt or (format_from_path(output) if output else None) or "md"
     if fmt == "xlsx" and not output:
         raise UsageError("xlsx は -o で出力ファイルを指定してください")
-    tables = build(".", list(files), rev)
+    drafts: list[str] = []
+    tables = build(".", list(files), rev, skipped=drafts)
+    for draft in drafts:
+        click.echo(f"{draft}: まだコミットされていないため表に含めていません", err=True)
     data = render(tables, fmt, layout=layout, bom=bom, gannen=repository_config(".").gannen, single=bool(files))
     if output:
         write_atomic(output, data, force)

@@ -28,12 +28,23 @@ def repository_config(start: str | Path = ".") -> Config:
 
 
 def generate(start: str | Path = ".", files: list[str] | None = None, rev: str = "HEAD",
-             today: dt.date | None = None) -> list[Table]:
-    """One Table per assessment, sorted by path (Decisions: Output shapes)."""
+             today: dt.date | None = None, skipped: list[str] | None = None) -> list[Table]:
+    """One Table per assessment, sorted by path (Decisions: Output shapes).
+
+    Without FILES, an assessment file that has never been committed (a draft) is left out and
+    its path appended to SKIPPED, rather than blocking the tables of the others."""
     repo = GitRepo.discover(start)
     with repo:
         config = load_config(repo.root)
         targets = assessment_targets(repo, config, list(files or []))
+        if not files:
+            drafts = [p for p in targets if not repo.file_revisions(p, rev)]
+            targets = [p for p in targets if p not in drafts]
+            if skipped is not None:
+                skipped.extend(drafts)
+            if not targets:
+                raise PiaError("コミットされた評価書がありません（最初のコミットが基準になります）",
+                               file=str(repo.root))
         several = len(config.assessment_paths()) > 1
         tables = [build_table(repo, path, config, rev, today, several) for path in sorted(targets)]
     return tables

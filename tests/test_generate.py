@@ -156,3 +156,11 @@ def test_uncommitted_assessment_is_a_clear_error(tmp_path):
     repo.write("assessments/kaigo.yaml", document())
     result = run(repo, "generate", "assessments/kaigo.yaml")
     assert result.exit_code == 1 and "コミットされていません" in result.stderr
+
+
+def test_a_draft_assessment_does_not_block_the_others(history):
+    history.write("assessments/draft.yaml", document())  # never committed
+    result = run(history, "generate", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [t["assessment"] for t in json.loads(result.stdout)] == ["assessments/kaigo.yaml"]
+    assert "assessments/draft.yaml: まだコミットされていない" in result.stderr
