@@ -5,7 +5,9 @@ complete, so an interrupted run (Ctrl-C, a crash) leaves the old file as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import secrets
 import shutil
 import tempfile
@@ -63,14 +65,30 @@ def write_directory(path: str | Path, fill: Callable[[Path], None], force: bool 
     """
     target = Path(path)
     check_directory(target, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    with _interrupts_deferred():  # Ctrl-C between creating and owning the temporary directory
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         os.chmod(tmp, 0o777 & ~_umask())
         fill(tmp)
-        _swap(tmp, target)
+        with _interrupts_deferred():  # the swap is never left half done
+            _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def _interrupts_deferred():
+    """Hold SIGINT/SIGTERM for a few system calls; they are delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def check_directory(target: Path, force: bool) -> None:
