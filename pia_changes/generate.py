@@ -43,8 +43,8 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
             if skipped is not None:
                 skipped.extend(drafts)
             if not targets:
-                raise PiaError("コミットされた評価書がありません（最初のコミットが基準になります）",
-                               file=str(repo.root))
+                raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）",
+                               file=drafts[0])
         several = len(config.assessment_paths()) > 1
         tables = [build_table(repo, path, config, rev, today, several) for path in sorted(targets)]
     return tables
