@@ -237,6 +237,8 @@ def _one_repository_file(file: str | None):
     repo = GitRepo.discover(".")
     config = load_config(repo.root)
     targets = assessment_targets(repo, config, [file] if file else [])
+    if repo.is_shallow():
+        click.echo(repo.shallow_warning() or "浅いクローンのため、古い履歴は表示されません", err=True)
     return repo, config, targets
 
 
