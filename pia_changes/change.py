@@ -29,7 +29,17 @@ class Change:
     order: int = 0               # the item's position in the form, for row order
 
     def label(self, separator: str = " > ") -> str:
-        return separator.join(self.labels)
+        return separator.join(self.printed_labels)
+
+    @property
+    def printed_labels(self) -> tuple[str, ...]:
+        """The label path as printed: a heading that repeats its own item's label (a choice row
+        holding sub-rows, e.g. ②過去3年以内に…重大事故が発生したか) is printed once."""
+        out: list[str] = []
+        for label in self.labels:
+            if not out or out[-1] != label:
+                out.append(label)
+        return tuple(out)
 
 
 @dataclass(frozen=True)

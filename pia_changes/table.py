@@ -338,7 +338,7 @@ def _row(c: Computed, config: Config) -> Row:
     return Row(
         change_date=c.change_date, item=change.label(config.label_separator), item_id=change.item_id,
         kind=change.kind, before=change.before, after=change.after, timing=c.timing,
-        timing_reason=verdict.timing_reason, source="git", labels=change.labels,
+        timing_reason=verdict.timing_reason, source="git", labels=change.printed_labels,
         spans={"before": [list(s) for s in before], "after": [list(s) for s in after]},
         submitted=c.submitted, required_timing=verdict.required_timing, important=verdict.important,
         reason_code=verdict.reason_code, needs_review=verdict.needs_review,
