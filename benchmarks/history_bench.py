@@ -20,7 +20,6 @@ import argparse
 import copy
 import datetime as dt
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -212,12 +211,12 @@ def build_repository(root: Path, commits: int, seed_yaml: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="60 commits, few runs (CI)")
+    parser.add_argument("--quick", action="store_true", help="few runs (CI); still 300 commits: the targets are for those")
     parser.add_argument("--commits", type=int, default=None)
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    commits = args.commits or (60 if args.quick else 300)
+    commits = args.commits or 300
     runs = args.runs or (3 if args.quick else 7)
     tmp = Path(tempfile.mkdtemp(prefix="history-bench-"))
     bytecode_cache(tmp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InvalidDocument, PiaError, Problem
@@ -123,9 +124,13 @@ def _norm(text: str) -> str:
 def option_matches(value: str, node: Node) -> bool:
     """A value is one of the printed options, or an open option (その他) followed by free text."""
     text = _norm(value)
-    if any(text == _norm(o) for o in node.options):
-        return True
-    return any(text.startswith(_norm(o)) for o in node.open_options)
+    options, open_options = _normalised_options(node)
+    return text in options or any(text.startswith(o) for o in open_options)
+
+
+@lru_cache(maxsize=None)
+def _normalised_options(node: Node) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(_norm(o) for o in node.options), tuple(_norm(o) for o in node.open_options)
 
 
 class Validator:

@@ -4,11 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .config import Config, load_config
 from .errors import PiaError
 from .history import GitRepo
-from .rows import Table
-from .table import build_table
+
+if TYPE_CHECKING:
+    from .rows import Table
 
 
 def assessment_targets(repo: GitRepo, config: Config, files: list[str]) -> list[str]:
@@ -33,6 +36,7 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
 
     Without FILES, an assessment file that has never been committed (a draft) is left out and
     its path appended to SKIPPED, rather than blocking the tables of the others."""
+    from .table import build_table  # imported here: `diff` imports this module for assessment_targets
     repo = GitRepo.discover(start)
     with repo:
         config = load_config(repo.root)

@@ -18,20 +18,34 @@ import os
 import pickle
 import re
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
-from importlib import metadata
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .document import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
 from .errors import PiaError
 from .forms import load_form
 from .output import NEW_FILE, temp_name
-from .trailers import Decision, Trailers, parse_trailers
 from .yamlread import ChunkParser, decode, parse
+
+if TYPE_CHECKING:  # re-exported lazily by __getattr__ below
+    from .trailers import Decision, Trailers, parse_trailers
 
 __all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags", "DocumentCache",
            "Trailers", "Decision", "parse_trailers"]
+
+
+
+def __getattr__(name: str) -> object:
+    """Trailers, Decision and parse_trailers, re-exported without importing them up front."""
+    if name in ("Trailers", "Decision", "parse_trailers"):
+        from . import trailers
+        return getattr(trailers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _TAG_REST = re.compile(r"^(?:(?P<stem>[^/]+)/)?(?P<date>\d{4}-\d{2}-\d{2})$")
@@ -56,6 +70,7 @@ class Revision:
 
     @property
     def trailers(self) -> Trailers:
+        from .trailers import parse_trailers  # imported when first needed: `diff` never is
         return parse_trailers(self.message)
 
 
@@ -90,6 +105,7 @@ class GitRepo:
         self.git_dir = git_dir      # the common git dir (shared by linked worktrees)
         self._batch: subprocess.Popen | None = None
         self._reachable: dict[str, frozenset[str]] = {}
+        self._commits: set[str] = set()  # full shas resolve() found to be commits
 
     # ---- process plumbing -------------------------------------------------------------------
 
@@ -206,11 +222,15 @@ class GitRepo:
         """The full sha of the commit REV names (branch, tag, sha, HEAD~2 …)."""
         if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
             raise PiaError(f"リビジョンとして使えない文字列です: {rev!r}")
+        if rev in self._commits:  # a commit's full sha names that commit: no process
+            return rev
         done = self._run(self.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
                                      rev + "^{commit}"], check=False)
         if done.returncode != 0:
             raise PiaError(f"リビジョンが見つかりません: {rev}")
-        return done.stdout.decode().strip()
+        sha = done.stdout.decode().strip()
+        self._commits.add(sha)
+        return sha
 
     def relpath(self, path: str | Path) -> str:
         """PATH as git names it: relative to the root, '/'-separated. Relative input is root-relative."""
@@ -463,7 +483,40 @@ def _parse_log(out: bytes) -> list[tuple[str, str | None, str, str, str | None]]
 CACHE_FORMAT = 1
 
 
+@lru_cache(maxsize=None)
 def _package_version() -> str:
+    """The installed version, as importlib.metadata gives it. Read from the distribution's own
+    files on sys.path first (in the same order): importing importlib.metadata would cost more
+    than the rest of a cached `diff` (Decisions: Speed)."""
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("pia_changes-") and name.endswith(".dist-info"):
+                return name[len("pia_changes-"):-len(".dist-info")]
+            if name in ("pia_changes.egg-info", "pia_changes.dist-info"):
+                return _metadata_version(os.path.join(entry or ".", name)) or _slow_version()
+    return _slow_version()
+
+
+def _metadata_version(directory: str) -> str | None:
+    for file in ("PKG-INFO", "METADATA"):
+        try:
+            with open(os.path.join(directory, file), encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Version:"):
+                        return line[8:].strip()
+                    if not line.strip():
+                        break
+        except OSError:
+            continue
+    return None
+
+
+def _slow_version() -> str:
+    from importlib import metadata
     try:
         return metadata.version("pia-changes")
     except metadata.PackageNotFoundError:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import yaml
 
 from .errors import PiaError, Problem
 
@@ -23,7 +22,23 @@ _CORE_TAGS = {
 }
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MAX_DEPTH = 64
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LazyYaml:
+    """PyYAML, imported on first use: reading a cached document (the second run of diff or
+    generate) needs no parser, so it does not pay for the import (Decisions: Speed)."""
+
+    def __getattr__(self, name: str) -> object:
+        import yaml as module
+        globals()["yaml"] = module
+        return getattr(module, name)
+
+
+yaml = _LazyYaml()
+
+
+def _loader() -> type:
+    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
 @dataclass
@@ -119,7 +134,7 @@ def parse(text: str, file: str) -> Tree:
     if (deep := _too_deep(text)) is not None:
         raise PiaError(f"入れ子が深すぎます（{_MAX_DEPTH} 段まで）", file=file, line=deep)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.YAMLError as exc:
         raise _yaml_problem(exc, text, file) from None
     except RecursionError:
@@ -149,7 +164,7 @@ class _AliasFound(Exception):
 
 
 def _alias_line(text: str) -> int | None:
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             return event.start_mark.line + 1
     return None
@@ -312,6 +327,18 @@ def _line_re(indent: int, entries: bool) -> re.Pattern:
     return found
 
 
+def _common(limit: int, same) -> int:
+    """The largest k <= LIMIT with SAME(k) (true up to some k, false after): a binary search."""
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if same(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 def _opens_child(lines: re.Pattern, block: bytes, newline: int) -> bool:
     m = lines.match(block, newline)
     return m is not None and m.lastgroup == "child"
@@ -402,7 +429,15 @@ class ChunkParser:
             starts.append(begin)
             j -= 1
         if pos < stop:  # what changed: scan it
-            for m in lines.finditer(block, pos, stop):
+            low, high = pos, stop
+            if i == j:  # one child changed: where its text is as before, no child can start
+                old = memoryview(previous[i])
+                limit = min(stop - pos, len(old))
+                head = _common(limit, lambda k: block.startswith(old[:k], pos))
+                tail = _common(limit - head, lambda k: block.endswith(old[len(old) - k:], pos, stop))
+                low = max(pos, pos + head - indent - 4)     # a match reads "\n", the indent and
+                high = min(stop, stop - tail + indent + 4)  # up to 3 more bytes
+            for m in lines.finditer(block, low, high):
                 if m.lastgroup != "child":
                     raise _Unsplittable
                 starts.append(m.start() + 1)
@@ -551,7 +586,7 @@ class ChunkParser:
         if _FLOW_BYTES.search(chunk):  # nested flow collections: the whole parse checks their depth
             raise _Fallback
         try:
-            return yaml.compose(chunk.decode("utf-8"), Loader=_Loader)
+            return yaml.compose(chunk.decode("utf-8"), Loader=_loader())
         except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
             raise _Fallback from None
 

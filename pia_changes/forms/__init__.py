@@ -5,12 +5,14 @@ questions about ids and label paths, so every other module asks the schema, neve
 """
 from __future__ import annotations
 
+import importlib.util
+import marshal
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from ..errors import PiaError
 
@@ -166,14 +168,49 @@ def _check_ids(nodes: list[Node], where: str) -> None:
         scope_ids(top.children, {})
 
 
+_SCHEMA_CACHE = b"pia-changes schema 1"
+
+
+def _schema_data(path: Path) -> dict:
+    """The schema file as plain data. The parse is kept as marshal data where Python keeps the
+    module's bytecode (__pycache__, or PYTHONPYCACHEPREFIX; nothing is written when bytecode is
+    not), checked against the file's mtime and size as a .pyc is: a command that finds it
+    neither imports PyYAML nor parses 70 KB of YAML (Decisions: Speed)."""
+    stat = path.stat()
+    stamp = (_SCHEMA_CACHE, stat.st_mtime_ns, stat.st_size)
+    try:
+        cache: Path | None = Path(importlib.util.cache_from_source(str(path.with_suffix(".py")))).with_suffix(".schema")
+    except (NotImplementedError, ValueError):
+        cache = None
+    if cache is not None:
+        try:
+            entry = marshal.loads(cache.read_bytes())
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp and isinstance(entry[1], dict):
+                return entry[1]
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    import yaml
+    with path.open("rb") as fh:
+        raw = yaml.load(fh, Loader=yaml.CSafeLoader)
+    if cache is not None and not sys.dont_write_bytecode:
+        temp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        try:
+            data = marshal.dumps((stamp, raw))
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
+            os.replace(temp, cache)
+        except (OSError, ValueError):  # not writable, or not plain data: only slower
+            temp.unlink(missing_ok=True)
+    return raw
+
+
 @lru_cache(maxsize=None)
 def load_form(name: str) -> Form:
     """Load a form by its name (全項目, 重点項目, 基礎項目). Cached: forms never change at run time."""
     if name not in FORM_FILES:
         raise PiaError(f"未知の様式です: {name}（全項目・重点項目・基礎項目のいずれか）")
     path = Path(__file__).with_name(FORM_FILES[name])
-    with path.open("rb") as fh:
-        raw = yaml.load(fh, Loader=yaml.CSafeLoader)
+    raw = _schema_data(path)
     nodes = [_build(n, None, False, path.name) for n in raw["nodes"]]
     _check_ids(nodes, path.name)
     for order, node in enumerate(walk(nodes)):

@@ -1,0 +1,224 @@
+"""The speed work must not change results: the incremental parse of a history (ChunkParser), the
+validation memo, the cached rows of generate and the cheaper keys of the diff all give exactly
+what the plain path gives (Decisions: Speed)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from pia_changes.diff import _plain_row_keys, _row_key, legacy_edits
+from pia_changes.document import load_text
+from pia_changes.errors import PiaError
+from pia_changes.history import GitRepo, RevisionLoader
+from pia_changes.importer import import_text
+from pia_changes.yamlread import ChunkParser, LineMap, decode, parse
+
+from gitrepo import Repo
+
+DATA = Path(__file__).parent / "data"
+BAD = Path(__file__).parent / "bad_inputs"
+LIMIT = 20 * 1024 * 1024
+
+
+@lru_cache(maxsize=None)
+def seed_yaml(name: str) -> str:
+    path = next(DATA.glob(f"{name}_*.txt"))
+    return import_text(path.read_bytes(), path.name).yaml_text
+
+
+def whole(raw: bytes, file: str = "x.yaml"):
+    """(data, lines, warnings) or the error text, the plain way."""
+    try:
+        doc = load_text(decode(raw, file, LIMIT), file)
+    except PiaError as exc:
+        return str(exc)
+    return doc.data, dict(doc.lines), [str(w) for w in doc.warnings]
+
+
+def incremental(loader: RevisionLoader, raw: bytes, file: str = "x.yaml"):
+    try:
+        doc = loader.load_bytes(raw, file)
+    except PiaError as exc:
+        return str(exc)
+    return doc.data, dict(doc.lines), [str(w) for w in doc.warnings]
+
+
+_PLAIN_VALUE = re.compile(r"^\s*(?:- )?[^\s#:-][^:]*: [^|>'\"&*!\[{%@`\s]")
+
+
+def mutations(text: str, rng: random.Random, count: int) -> list[str]:
+    """Successive versions: plain values edited, lines removed or repeated, blocks repeated, and
+    now and then something odd (a tab, an anchor, a duplicate key, a marker, a comment)."""
+    versions = []
+    lines = text.split("\n")
+    odd = ["\tkey: tab", "dup: &a 1", "  - *a", "---", "# コメント", "...", "%YAML 1.1", "- 項目",
+           "  ? 長いキー", "  : 値", "表紙:", "  [a, [b]]: 1", "x: {a: 1}", "   ", "-bad: 1"]
+    for _ in range(count):
+        edited = list(lines)
+        broken = False
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            plain = [i for i, line in enumerate(edited) if _PLAIN_VALUE.match(line)]
+            if kind < 0.75 and plain:
+                at = rng.choice(plain)
+                edited[at] += rng.choice(["を追加", "。", " 改", "１", "（変更）"])
+                continue
+            at = rng.randrange(len(edited))
+            broken = True
+            if kind < 0.8:
+                del edited[at]
+            elif kind < 0.85:
+                edited.insert(at, edited[rng.randrange(len(edited))])
+            elif kind < 0.9:
+                start = rng.randrange(len(edited))
+                edited[at:at] = edited[start:start + rng.randint(2, 40)]
+            elif kind < 0.97:
+                edited.insert(at, rng.choice(odd))
+            else:
+                edited[at] = edited[at].replace("  ", " ", 1)
+        versions.append("\n".join(edited))
+        if not broken and rng.random() < 0.9:
+            lines = edited  # a history drifts; sometimes it goes back
+    return versions
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "004"])
+def test_incremental_parse_of_a_history_equals_the_whole_parse(seed):
+    text = seed_yaml(seed)
+    rng = random.Random(int(seed) + 7)
+    loader = RevisionLoader(None, LIMIT)  # type: ignore[arg-type]
+    chunked = 0
+    for version in [text] + mutations(text, rng, 60):
+        raw = version.encode("utf-8")
+        assert incremental(loader, raw) == whole(raw)
+        tree = ChunkParser().parse(raw)
+        chunked += tree is not None
+    assert chunked > 10  # the plain versions do take the incremental path
+
+
+def test_crlf_bom_and_the_bad_input_corpus_take_the_whole_parse_with_its_errors():
+    loader = RevisionLoader(None, LIMIT)  # type: ignore[arg-type]
+    text = seed_yaml("002")
+    variants = [text.replace("\n", "\r\n").encode(), b"\xef\xbb\xbf" + text.encode(), b"", b"   \n",
+                text.encode("utf-16"), text.encode("cp932", "replace")]
+    variants += [path.read_bytes() for path in sorted(BAD.glob("*.yaml"))]
+    for raw in variants:
+        assert incremental(loader, raw) == whole(raw)
+
+
+def test_line_map_looks_up_like_the_flat_dict():
+    raw = seed_yaml("001").encode()
+    tree = ChunkParser().parse(raw)
+    full = parse(raw.decode(), "x")
+    assert isinstance(tree.lines, LineMap) and tree.lines == full.lines and dict(tree.lines) == full.lines
+    for path, line in full.lines.items():
+        assert tree.lines[path] == line and path in tree.lines
+    assert ("no", "such") not in tree.lines and tree.lines.get(("no",)) is None
+    assert len(tree.lines) == len(full.lines)
+
+
+def test_unchanged_blocks_are_shared_between_versions():
+    parser = ChunkParser()
+    text = seed_yaml("001")
+    first = parser.parse(text.encode()).data
+    second = parser.parse(text.replace("住民基本台帳ファイル", "住民基本台帳ファイル ", 1).encode()).data
+    shared = [key for key in first if first[key] is second[key]]
+    assert len(shared) >= len(first) - 2
+
+
+def test_row_keys_equal_exactly_when_the_plain_keys_do(monkeypatch):
+    rng = random.Random(3)
+    values = ["a", "b", "", None, 1, 2, True, False, 0, dt.date(2025, 1, 1), dt.date(2025, 1, 2), "1", "True"]
+    rows = [{k: rng.choice(values) for k in rng.sample(["項番", "変更日", "項目", "提出時期"], rng.randint(1, 4))}
+            for _ in range(300)]
+    keys = _plain_row_keys(rows)
+    assert keys is not None
+    plain = [_row_key(r) for r in rows]
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            assert (keys[i] == keys[j]) == (plain[i] == plain[j])
+    for extra in ({"項番": 1.0}, {"項番": [1]}, {1: "x"}, "row", {"d": dt.datetime(2025, 1, 1)}):
+        assert _plain_row_keys(rows + [extra]) is None
+    pairs = [(rng.sample(rows, 40), rng.sample(rows, 45)) for _ in range(30)]
+    fast = [legacy_edits(a, b) for a, b in pairs]
+    monkeypatch.setattr("pia_changes.diff._plain_row_keys", lambda rows: None)
+    assert fast == [legacy_edits(a, b) for a, b in pairs]
+
+
+# ---- generate: the second run (cached rows) gives what the first gave ------------------------------
+
+def _history(root: Path, commits: int = 14) -> Repo:
+    """Seed 002 and COMMITS edits of the history benchmark (a sentence, a choice, an entry …)."""
+    import yaml
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from history_bench import Editor, dump_section
+    data = yaml.safe_load(seed_yaml("002"))
+    editor = Editor(data, seed=5)
+    repo = Repo(root)
+    def text() -> str:
+        return "".join(dump_section(k, v) for k, v in data.items())
+    repo.commit("基準", {"assessments/jyuki.yaml": text()})
+    for n in range(1, commits + 1):
+        _, subject = editor.edit(n)
+        repo.commit(f"{subject}\n\n変更日: 2025-{1 + n % 12:02d}-15", {"assessments/jyuki.yaml": text()})
+        if n == 6:
+            repo.git("tag", "submitted/2025-02-01")
+    return repo
+
+
+def _generate(root: Path) -> tuple[str, str]:
+    done = subprocess.run([sys.executable, "-c", "from pia_changes.cli import main; main()",
+                           "generate", "assessments/jyuki.yaml", "--format", "json"], cwd=root,
+                          capture_output=True, check=True)
+    return done.stdout.decode(), done.stderr.decode()
+
+
+def test_generate_cold_warm_and_after_a_new_commit_agree(tmp_path):
+    repo = _history(tmp_path / "repo")
+    cold = _generate(repo.root)
+    assert json.loads(cold[0])["rows"]
+    cache = repo.root / ".git" / "pia-changes"
+    assert list(cache.rglob("pairs/*.pickle"))
+    assert _generate(repo.root) == cold  # warm: from the cached rows
+    text = (repo.root / "assessments/jyuki.yaml").read_text(encoding="utf-8")
+    repo.commit("もう一つ\n\n変更日: 2025-09-01",
+                {"assessments/jyuki.yaml": text.replace("評価書名: ", "評価書名: 改訂 ", 1)})
+    warm = _generate(repo.root)
+    shutil.rmtree(cache)
+    assert _generate(repo.root) == warm  # one new commit on a warm cache = a cold run
+
+
+def test_an_invalid_old_version_is_skipped_alike_cold_and_warm(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    text = seed_yaml("002")
+    repo.commit("基準", {"assessments/jyuki.yaml": text})
+    repo.commit("壊れた版", {"assessments/jyuki.yaml": text + "\n表紙: 重複\n"})
+    repo.commit("直した版\n\n変更日: 2025-03-01", {"assessments/jyuki.yaml": text.replace("住民", "区民", 1)})
+    cold = _generate(repo.root)
+    assert "様式に合わないため比較から外しました" in cold[1]
+    assert _generate(repo.root) == cold
+
+
+def test_second_diff_reads_the_parsed_revisions_from_the_cache(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    text = seed_yaml("002")
+    repo.commit("基準", {"assessments/jyuki.yaml": text})
+    repo.commit("改訂", {"assessments/jyuki.yaml": text.replace("住民", "区民", 1)})
+    command = [sys.executable, "-c", "from pia_changes.cli import main; main()",
+               "diff", "HEAD~1", "HEAD", "assessments/jyuki.yaml", "--format", "json"]
+    first = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
+    cached = list((repo.root / ".git" / "pia-changes").rglob("*.pickle"))
+    assert len(cached) == 2
+    second = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
+    with GitRepo.discover(repo.root) as opened:
+        assert opened.resolve(opened.resolve("HEAD")) == opened.resolve("HEAD")
