@@ -140,6 +140,25 @@ def reconstruct_command(text: str, output: str) -> None:
         click.echo(line)
 
 
+def terminal_progress():
+    """Progress on stderr for long walks, only on a terminal (silent when piped or redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+    state = {"shown": 0.0, "path": None}
+
+    def show(path: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < 50 or (now - state["shown"] < 0.2 and done < total):
+            return
+        state["shown"] = now
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{path}: 履歴を読んでいます {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+    return show
+
+
 def format_option(choices: tuple[str, ...], default: str | None):
     """--format shared by diff and generate."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
@@ -176,7 +195,7 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
     if fmt == "xlsx" and not output:
         raise UsageError("xlsx は -o で出力ファイルを指定してください")
     drafts: list[str] = []
-    tables = build(".", list(files), rev, skipped=drafts)
+    tables = build(".", list(files), rev, skipped=drafts, progress=terminal_progress())
     for draft in drafts:
         click.echo(f"{draft}: まだコミットされていないため表に含めていません", err=True)
     data = render(tables, fmt, layout=layout, bom=bom, gannen=repository_config(".").gannen, single=bool(files))

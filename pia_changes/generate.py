@@ -31,11 +31,13 @@ def repository_config(start: str | Path = ".") -> Config:
 
 
 def generate(start: str | Path = ".", files: list[str] | None = None, rev: str = "HEAD",
-             today: dt.date | None = None, skipped: list[str] | None = None) -> list[Table]:
+             today: dt.date | None = None, skipped: list[str] | None = None,
+             progress=None) -> list[Table]:
     """One Table per assessment, sorted by path (Decisions: Output shapes).
 
     Without FILES, an assessment file that has never been committed (a draft) is left out and
-    its path appended to SKIPPED, rather than blocking the tables of the others."""
+    its path appended to SKIPPED, rather than blocking the tables of the others. PROGRESS
+    (table.Progress) is told how far the walk of each history has come."""
     from .table import build_table  # imported here: `diff` imports this module for assessment_targets
     repo = GitRepo.discover(start)
     with repo:
@@ -50,5 +52,5 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
                 raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）",
                                file=drafts[0])
         several = len(config.assessment_paths()) > 1
-        tables = [build_table(repo, path, config, rev, today, several) for path in sorted(targets)]
+        tables = [build_table(repo, path, config, rev, today, several, progress) for path in sorted(targets)]
     return tables

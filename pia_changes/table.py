@@ -7,7 +7,7 @@ commit order, then the diff's document order. 提出時期 comes from submission
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,8 +58,12 @@ class History:
         return self.documents[-1]  # type: ignore[return-value]
 
 
+Progress = Callable[[str, int, int], None]  # (assessment, revisions done, revisions in all)
+
+
 def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
-                 today: dt.date | None = None, several: bool = False) -> History:
+                 today: dt.date | None = None, several: bool = False,
+                 progress: Progress | None = None) -> History:
     """Walk the file's commits, diff each against the previous, classify, time each change.
 
     Each commit's classified changes are kept under .git (PairCache, keyed by the commit, both
@@ -80,6 +84,8 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     for previous, index, key, cached in steps:
         revision = revisions[index]
         classified = _thaw(cached) if cached is not None else None
+        if progress is not None:
+            progress(path, index + 1, len(revisions))
         if classified is None:
             classified = _classified(revision, docs[previous], docs[index], config)
             pairs.put(key, _freeze(classified, docs[index].form.form))
@@ -221,10 +227,12 @@ def _form_nodes(form: str) -> list:
 
 
 def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
-                today: dt.date | None = None, several: bool = False) -> Table:
+                today: dt.date | None = None, several: bool = False,
+                progress: Progress | None = None) -> Table:
     """The table of the assessment at PATH (repository-relative) as it stood at REV."""
     today = today or dt.date.today()
-    return table_from_history(repo, read_history(repo, path, config, rev, today, several), config, today)
+    hist = read_history(repo, path, config, rev, today, several, progress)
+    return table_from_history(repo, hist, config, today)
 
 
 def table_from_history(repo: GitRepo, hist: History, config: Config, today: dt.date) -> Table:

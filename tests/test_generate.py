@@ -164,3 +164,29 @@ def test_a_draft_assessment_does_not_block_the_others(history):
     assert result.exit_code == 0, result.stderr
     assert [t["assessment"] for t in json.loads(result.stdout)] == ["assessments/kaigo.yaml"]
     assert "assessments/draft.yaml: まだコミットされていない" in result.stderr
+
+
+def test_progress_on_a_terminal_only(tmp_path):
+    import os
+    import subprocess
+    repo = Repo(tmp_path / "long")
+    path = "assessments/kaigo.yaml"
+    for n in range(55):
+        repo.commit(f"版{n}\n\n変更日: 2025-06-01", {path: document(content=f"被保険者の資格管理を行う。（{n}）")})
+    argv = ["pia-changes", "generate", path, "--format", "json"]
+    master, slave = os.openpty()
+    done = subprocess.run(argv, cwd=repo.root, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert done.returncode == 0 and "履歴を読んでいます 55/55".encode() in shown
+    piped = subprocess.run(argv, cwd=repo.root, capture_output=True)
+    assert "履歴を読んでいます".encode() not in piped.stderr
