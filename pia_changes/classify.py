@@ -21,6 +21,7 @@ from .config import Config
 from .errors import PiaError
 from .exemptions import Exemption, as_text, formal_exemption, proposed_exemption
 from .forms import Node, walk
+from .trailers import EXEMPTIONS
 
 FORMS = ("全項目", "重点項目", "基礎項目")
 
@@ -37,9 +38,8 @@ DEFAULT_WORDING = {
     "other_item": "その他の項目の変更であり、事前の提出・公表が義務付けられない。",
 }
 REVIEW_MARK = "（要確認）"
-# Decisions: Trailers — 判定: 非重要（理由）.
-DECISION_REASONS = {"誤字脱字": "typo", "組織改正": "org_rename", "人事異動": "personnel", "法令改正": "law_change",
-                    "リスク軽減": "risk_reduced", "記載例": "national_example", "その他": "other_item"}
+# Decisions: Trailers — 判定: 非重要（理由）; one list, the trailer parser's.
+DECISION_REASONS = EXEMPTIONS
 
 PROCEDURE_ZENKOUMOKU = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
 PROCEDURE_JUTEN = ("再実施", "委員会への提出", "公表")

@@ -592,18 +592,7 @@ class DocumentCache:
     def _write(self, blob_sha: str, entry: tuple[dict, dict, str]) -> None:
         """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
         target = self.path(blob_sha)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = temp_name(target.parent, ".tmp-")
-            try:
-                with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
-                    pickle.dump((CACHE_FORMAT, *entry), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+        _write_pickle(target, (CACHE_FORMAT, *entry))
 
     def store(self, blob_sha: str, doc: Document) -> None:
         """Keep a document parsed elsewhere (the newest version of a history) for the next run."""
@@ -662,16 +651,20 @@ class PairCache:
 
     def put(self, key: str, value: object) -> None:
         """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
-        target = self.directory / f"{key}.pickle"
+        _write_pickle(self.directory / f"{key}.pickle", (CACHE_FORMAT, value))
+
+
+def _write_pickle(target: Path, payload: tuple) -> None:
+    """Write a cache file atomically; a cache that cannot be written only makes the next run slower."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = temp_name(target.parent, ".tmp-")
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            temp = temp_name(self.directory, ".tmp-")
-            try:
-                with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
-                    pickle.dump((CACHE_FORMAT, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+            with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
