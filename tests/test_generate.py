@@ -190,3 +190,9 @@ def test_progress_on_a_terminal_only(tmp_path):
     assert done.returncode == 0 and "履歴を読んでいます 55/55".encode() in shown
     piped = subprocess.run(argv, cwd=repo.root, capture_output=True)
     assert "履歴を読んでいます".encode() not in piped.stderr
+
+
+def test_markdown_rows_are_not_padded_to_the_widest_cell(history):
+    lines = [line for line in run(history, "generate").stdout.splitlines() if line.startswith("|")]
+    assert len(lines) >= 4 and all("  |" not in line for line in lines)
+    assert lines[1] == "|---|---|---|---|---|---|"

@@ -26,14 +26,24 @@ def _section(table: Table, layout: str, gannen: bool) -> list[str]:
         lines += [f"> {_inline(n)}" for n in notes] + [""]
     body = [[cell(c) for c in p.cells] for p in printed_rows(table, layout, gannen=gannen)]
     if body:
-        lines += [tabulate(body, headers=list(headers(layout)), tablefmt="github",
-                           disable_numparse=True), ""]
+        table_text = tabulate(body, headers=list(headers(layout)), tablefmt="github", disable_numparse=True)
+        lines += [_compact(line) for line in table_text.split("\n")] + [""]
     else:
         lines += ["変更箇所はありません。", ""]
     if table.findings:
         lines += ["### 指摘事項", ""]
         lines += [f"- {_inline(finding_line(f))}" for f in table.findings] + [""]
     return lines
+
+
+_PADDING = re.compile(r"(?<=\S) {2,}(?=\|)")
+_RULE = re.compile(r"-{3,}")
+
+
+def _compact(line: str) -> str:
+    """tabulate pads every cell to its column's widest one: thousands of spaces for long texts.
+    Markdown needs no alignment, so the padding is dropped (a line per row stays readable)."""
+    return _RULE.sub("---", _PADDING.sub(" ", line))
 
 
 def cell(text: str) -> str:
