@@ -105,17 +105,12 @@ def import_command(text: str, output: str, form: str | None, encoding: str | Non
     from .errors import PiaError
     from .importer import import_text
     from .output import write_atomic
+    from .yamlread import read_input
 
     if Path(output).exists() and not force:
         raise PiaError("出力先が既にあります（上書きするには --force を付けてください）", file=output)
-    limit = load_config(Path.cwd()).max_input_bytes
-    try:
-        size = Path(text).stat().st_size
-    except FileNotFoundError:
-        raise PiaError("ファイルがありません", file=text) from None
-    if size > limit:
-        raise PiaError(f"ファイルが大きすぎます（{size / 1048576:.1f} MB、上限 {limit / 1048576:g} MB）", file=text)
-    result = import_text(Path(text).read_bytes(), text, form=form, encoding=encoding)
+    raw = read_input(text, text, load_config(Path.cwd()).max_input_bytes)
+    result = import_text(raw, text, form=form, encoding=encoding)
     for notice in result.notices:
         click.echo(f"{text}: {notice}", err=True)
     write_atomic(output, result.yaml_text.encode("utf-8"), force)

@@ -15,7 +15,7 @@ from .errors import InvalidDocument, PiaError, Problem
 from .forms import FORM_FILES, Form, Node, load_form
 from .legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
 from .wareki import parse_date
-from .yamlread import Tree, decode, parse, too_large
+from .yamlread import Tree, decode, parse, read_input
 
 FORM_KEY = "様式"
 VERSION_KEY = "様式版"
@@ -94,19 +94,7 @@ def validated(doc: Document, parse_problems: list[Problem] = (), memo: dict | No
 def load(path: str | Path, limit_bytes: int = DEFAULT_LIMIT, display: str | None = None) -> Document:
     """Read and validate an assessment file. `display` is the name used in messages."""
     file = display or str(path)
-    try:
-        source = Path(path)
-        if source.is_dir():
-            raise PiaError("ディレクトリです（評価書の YAML ファイルを指定してください）", file=file)
-        size = source.stat().st_size
-        if size > limit_bytes:  # refuse before reading: a huge file must not fill the memory
-            raise PiaError(too_large(size, limit_bytes), file=file)
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise PiaError("ファイルがありません", file=file) from None
-    except OSError as exc:
-        raise PiaError(f"ファイルを読めません: {exc.strerror or exc}", file=file) from None
-    return load_bytes(raw, file, limit_bytes)
+    return load_bytes(read_input(path, file, limit_bytes), file, limit_bytes)
 
 
 def load_bytes(raw: bytes, file: str, limit_bytes: int = DEFAULT_LIMIT) -> Document:

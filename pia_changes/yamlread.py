@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 from .errors import PiaError, Problem
@@ -51,6 +52,23 @@ class Tree:
 def too_large(size: int, limit_bytes: int) -> str:
     return (f"ファイルが大きすぎます（{size / 1048576:.1f} MB、上限 {limit_bytes / 1048576:g} MB、"
             "pia-changes.toml の max_input_mb で変更できます）")
+
+
+def read_input(path: str | Path, file: str, limit_bytes: int) -> bytes:
+    """A user's input file, refused before reading when over the limit (a huge file must not fill
+    the memory); every way of failing is one line naming the file."""
+    try:
+        source = Path(path)
+        if source.is_dir():
+            raise PiaError("ディレクトリです（ファイルを指定してください）", file=file)
+        size = source.stat().st_size
+        if size > limit_bytes:
+            raise PiaError(too_large(size, limit_bytes), file=file)
+        return source.read_bytes()
+    except FileNotFoundError:
+        raise PiaError("ファイルがありません", file=file) from None
+    except OSError as exc:
+        raise PiaError(f"ファイルを読めません: {exc.strerror or exc}", file=file) from None
 
 
 def decode(raw: bytes, file: str, limit_bytes: int) -> str:
