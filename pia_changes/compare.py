@@ -54,7 +54,8 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
     if cached and revs:
         raise UsageError("--cached とリビジョンは同時に指定できません")
     from .generate import assessment_targets
-    from .history import DocumentCache, GitRepo
+    from .cache import DocumentCache
+    from .history import GitRepo
 
     repo = GitRepo.discover(".")
     with repo:

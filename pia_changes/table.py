@@ -18,7 +18,8 @@ from .diff import diff
 from .document import Document
 from .errors import PiaError
 from .findings import FindingCollector
-from .history import DocumentCache, GitRepo, PairCache, Revision, RevisionLoader, SubmissionTag
+from .cache import DocumentCache, PairCache, RevisionLoader
+from .history import GitRepo, Revision, SubmissionTag
 from .legacy import item_raw, legacy_object
 from .publisher import publisher_important
 from .rows import Row, Table

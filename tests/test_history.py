@@ -11,7 +11,8 @@ import yaml
 from pia_changes.document import key_path, load_text
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
-from pia_changes.history import DocumentCache, GitRepo, SubmissionTag
+from pia_changes.cache import DocumentCache
+from pia_changes.history import GitRepo, SubmissionTag
 from pia_changes.trailers import Decision, parse_trailers
 
 from gitrepo import JST, Repo

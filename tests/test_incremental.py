@@ -18,7 +18,8 @@ import pytest
 from pia_changes.diff import _plain_row_keys, _row_key, legacy_edits
 from pia_changes.document import load_text
 from pia_changes.errors import PiaError
-from pia_changes.history import GitRepo, RevisionLoader
+from pia_changes.cache import RevisionLoader
+from pia_changes.history import GitRepo
 from pia_changes.importer import import_text
 from pia_changes.yamlread import ChunkParser, LineMap, decode, parse
 
