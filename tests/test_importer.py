@@ -285,6 +285,19 @@ def test_001_pdf_layout_best_effort():
     assert get(d, "評価実施手続", "基礎項目評価", "実施日") == dt.date(2020, 6, 11)
 
 
+def test_001_choice_whose_closing_bracket_the_layout_moved():
+    """「[ 1万人以上10万人未満」 (its 「]」 printed elsewhere) is the answer of the choice above it."""
+    provide = files(S001)[0][PROVIDE]
+    assert provide["提供先"][0]["提供する情報の対象となる本人の数"] == "10万人以上100万人未満"
+    entrust = files(S001)[0][ENTRUST]["委託事項"]
+    assert [get(e, "再委託", "再委託の有無") for e in entrust[:2]] == ["再委託する", "再委託しない"]
+
+
+def test_001_count_printed_away_from_its_label():
+    """「（ 5 ）　件」 printed before 「委託の有無」 (between 委託事項1's rows) is the file's 委託件数."""
+    assert files(S001)[0][ENTRUST]["委託件数"] == 5
+
+
 def test_001_unplaced_text_is_kept_with_its_lines():
     result, d = imported(S001)
     lines = (DATA / S001).read_text(encoding="utf-8").split("\n")

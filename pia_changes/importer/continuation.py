@@ -16,7 +16,7 @@ class Continuation:
         """An unlabelled line (or the cells of one): the value of the item above, or 未配置."""
         if not fragment.strip():
             return
-        brackets = v.bracket_options(fragment)
+        brackets = v.bracket_options(fragment, loose=self.mode == PDF)
         furniture = v.is_furniture(fragment, self.all_options)
         if furniture and not brackets:
             self._furniture(fragment, idx)
@@ -42,8 +42,22 @@ class Continuation:
 
     def _furniture(self, fragment: str, idx: int) -> None:
         """Option lists and marks belong to the choice above (they are not its value); else nothing."""
-        if self.last is not None and self.last[1].type != "text":
+        if self.last is not None and self.last[1].type == "count":
             self.add(*self.last, idx, fragment)
+        elif not self._lost_count(fragment, idx) and self.last is not None and self.last[1].type != "text":
+            self.add(*self.last, idx, fragment)
+
+    def _lost_count(self, fragment: str, idx: int) -> bool:
+        """PDF: 「( 5 ) 件」 on a line of its own, away from its label (the layout printed it before 「委託の有無」):
+        the nearest empty count item of the open entries."""
+        if self.mode != PDF or v.count_value(fragment) is None:
+            return False
+        node = self._closest(self._nearby("count"))
+        scope = self.peek(node) if node is not None else None
+        if scope is None:
+            return False
+        self.add(scope, node, idx, fragment)  # the entries stay as they are: the label's rows may follow
+        return True
 
     def _continue(self, scope: Scope, node: Node, fragment: str, idx: int) -> bool:
         if node.type == "text" and self._is_name(node) and not self.is_empty(scope, node) and _letters(fragment) < 2:
@@ -57,7 +71,7 @@ class Continuation:
             self.add(scope, node, idx, fragment)
             return True
         if node.type == "choice":
-            found = [o for o in (v.option_of(b, node, fuzzy=True) for b in v.bracket_options(fragment)) if o]
+            found = [o for o in (v.option_of(b, node, fuzzy=True) for b in v.bracket_options(fragment, loose=self.mode == PDF)) if o]
             if found and self.is_empty(scope, node):
                 self.add(scope, node, idx, fragment)
                 return True
@@ -98,7 +112,7 @@ class Continuation:
     def _lost_choice(self, fragment: str, idx: int, after: Node | None = None) -> bool:
         """「[十分に整備している]」 on a line whose label the extraction lost: the nearest empty choice offering it
         (with AFTER, only a later one under the same heading)."""
-        brackets = v.bracket_options(fragment)
+        brackets = v.bracket_options(fragment, loose=self.mode == PDF)
         if not brackets:
             return False
         fits = [n for n in self._nearby("choice") if any(v.option_of(b, n) for b in brackets)]

@@ -235,9 +235,14 @@ def has_marks(raw: str) -> bool:
     return bool(re.search(r"\[\s*[○〇◯●✓✔Oo]?\s*\]|[○〇◯●]\s*\]|\[\s*[○〇◯●]|^\s*\]\s*\S", text))
 
 
-def bracket_options(raw: str) -> list[str]:
-    """Texts printed in choice brackets on a line (「[十分に整備している]」), for finding a lost label."""
-    return [inner for inner in (m[1] for m in _BRACKET.finditer(_choice_text(raw))) if inner.strip()]
+def bracket_options(raw: str, loose: bool = False) -> list[str]:
+    """Texts printed in choice brackets on a line (「[十分に整備している]」), for finding a lost label; LOOSE
+    (PDF text) also an option whose closing bracket the layout moved away (「[ 1万人以上10万人未満」)."""
+    text = _choice_text(raw)
+    found = [m[1] for m in _BRACKET.finditer(text)]
+    if loose:
+        found += [m[1] for m in _OPEN_BRACKET.finditer(text)]
+    return [inner for inner in found if inner.strip()]
 
 
 def leftover(raw: str, node: Node, all_options: tuple[str, ...] = ()) -> bool:
