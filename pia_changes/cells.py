@@ -68,10 +68,6 @@ def normalise(text: str) -> Norm:
     return Norm(text, "".join(key), tuple(starts), tuple(ends))
 
 
-def key_of(value: object) -> str:
-    return normalise(html_to_text(str(value))).key if value not in (None, "") else ""
-
-
 @dataclass(frozen=True)
 class Cell:
     """One published cell, read."""

@@ -148,7 +148,7 @@ class Validator:
         known = set(tops) | {FORM_KEY, VERSION_KEY, LEGACY_KEY, UNPLACED_KEY}
         for key in data:
             if key not in known:
-                self.unknown(key, (), (key,), list(known), ())
+                self.unknown(key, (key,), list(known), ())
         for node in self.doc.form.nodes:
             if node.key not in data:
                 self.add((), f"「{node.label}」がありません", (node.label,))
@@ -158,7 +158,7 @@ class Validator:
         self.unplaced(data.get(UNPLACED_KEY))
         return self.problems
 
-    def unknown(self, key: str, parent_path: tuple, path: tuple, choices: list[str], labels: tuple) -> None:
+    def unknown(self, key: str, path: tuple, choices: list[str], labels: tuple) -> None:
         close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
         hint = f"（「{close[0]}」ではありませんか）" if close else ""
         self.add(path, f"様式にない項目「{key}」です{hint}", labels)
@@ -215,7 +215,7 @@ class Validator:
         keys = [c.key for c in node.children]
         for key in value:
             if node.child_by_key(key) is None:
-                self.unknown(key, path, path + (key,), keys, labels)
+                self.unknown(key, path + (key,), keys, labels)
         for child in node.children:
             child_labels = labels + (child.label,)
             if child.key in value:
@@ -294,7 +294,7 @@ class Validator:
                 continue
             for key in row:
                 if key not in LEGACY_KEYS:
-                    self.unknown(key, path + (index,), path + (index, key), sorted(LEGACY_KEYS), labels)
+                    self.unknown(key, path + (index, key), sorted(LEGACY_KEYS), labels)
             date = row.get("変更日")
             if not _is_empty(date) and parse_date(date) is None:
                 self.add(path + (index, "変更日"), f"変更日を日付として読めません: {date}", labels)

@@ -171,18 +171,6 @@ class RowResult:
             return PUBLISHER_INCONSISTENT
         return OUR_ERROR if self.ours_important != self.publisher else None
 
-    def as_dict(self) -> dict:
-        return {
-            "seed": self.seed, "row_no": self.row_no, "item_raw": self.item_raw,
-            "item_id": self.change.item_id if self.change else None,
-            "star": form_starred(self.match.node, self.form) if self.match else None,
-            "publisher_important": self.publisher, "consistent": self.consistent,
-            "important": self.ours_important,
-            "reason_code": self.ours.reason_code if self.ours else None,
-            "needs_review": self.ours.needs_review if self.ours else None,
-            "kind": self.kind,
-        }
-
 
 def evaluate_row(row: dict) -> RowResult:
     form = load_form(row["form"])
