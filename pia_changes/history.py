@@ -267,6 +267,11 @@ class GitRepo:
         except LookupError:
             return body.decode("utf-8", "replace")
 
+    def commit_date(self, rev: str) -> dt.datetime:
+        """When REV was committed (generate --rev counts the tags dated up to it)."""
+        out = self._git("log", "-1", "--format=%cI", self.resolve(rev)).decode().strip()
+        return dt.datetime.fromisoformat(out)
+
     def first_commit_date(self, rev: str = "HEAD") -> dt.datetime | None:
         """The date of the oldest commit reachable from REV (the shallow boundary in a shallow clone)."""
         sha = self.head() if rev == "HEAD" else self.resolve(rev)

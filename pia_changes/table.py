@@ -78,7 +78,7 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     docs = _Documents(repo, revisions, config)
     pairs = PairCache(repo, _config_salt(config))
     steps = _steps(docs, pairs, findings)
-    cutoff = revisions[-1].commit_date.date() if rev != "HEAD" else None
+    cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, config, cutoff, findings, several)
     repo.preload_ancestry([t.target for t in tags])
     computed: list[Computed] = []

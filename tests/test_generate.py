@@ -196,3 +196,19 @@ def test_markdown_rows_are_not_padded_to_the_widest_cell(history):
     lines = [line for line in run(history, "generate").stdout.splitlines() if line.startswith("|")]
     assert len(lines) >= 4 and all("  |" not in line for line in lines)
     assert lines[1] == "|---|---|---|---|---|---|"
+
+
+def test_rev_counts_the_tags_dated_up_to_that_revision(tmp_path):
+    repo = Repo(tmp_path / "r")
+    path = "assessments/kaigo.yaml"
+    repo.commit("base", {path: document()})                                  # 2025-01-01
+    repo.commit("内容\n\n変更日: 2025-06-01", {path: document(content="被保険者の資格管理及び給付を行う。")})
+    repo.commit("README だけ", {"README.md": "メモ\n"})                      # 2025-01-03
+    repo.git("tag", "submitted/kaigo/2025-01-03", "HEAD")
+    repo.commit("README だけ 2", {"README.md": "メモ2\n"})                   # 2025-01-04
+    repo.git("tag", "submitted/kaigo/2025-01-04", "HEAD")
+    rows = json.loads(run(repo, "generate", path, "--rev", "HEAD~1", "--format", "json").stdout)["rows"]
+    (row,) = [r for r in rows if r["source"] == "git"]
+    assert (row["submitted"], row["timing"]) == (True, "事前")  # the tag after the file's last commit counts
+    assert json.loads(run(repo, "generate", path, "--rev", "HEAD~2", "--format", "json").stdout)["rows"][-1][
+        "submitted"] is False
