@@ -21,7 +21,7 @@ from .errors import InvalidDocument, PiaError
 from .findings import FindingCollector, fails_strict
 from .history import GitRepo
 from .rows import Finding
-from .table import _per_item
+from .table import per_item_trailers
 from .trailers import Trailers, parse_trailers
 
 HEARING = "住民等の意見聴取"
@@ -136,7 +136,7 @@ def _classify(path: str, changes: list, form: str, config: Config, trailers: Tra
     """Judge each change with the trailers that apply to it; the number of 重要な変更."""
     count = 0
     for change in changes:
-        own = _per_item(trailers, change, changes) if trailers is not None else {}
+        own = per_item_trailers(trailers, change, changes) if trailers is not None else {}
         context = ClassifyContext(form, config,
                                   decision=own.get("decision") or (trailers.decision if trailers else None),
                                   reason_text=own.get("reason") or (trailers.reason if trailers else None))

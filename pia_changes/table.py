@@ -285,7 +285,7 @@ def _text(value: object) -> str | None:
     return None if value is None else html_to_text(str(value))
 
 
-def _per_item(trailers: Trailers, change: Change, changes: list[Change]) -> dict[str, object]:
+def per_item_trailers(trailers: Trailers, change: Change, changes: list[Change]) -> dict[str, object]:
     """Trailer values written for this change's ITEM: its item id or a part of its label path
     that no other change of the commit shares (Decisions: Trailers)."""
     values: dict[str, object] = {}
@@ -306,7 +306,7 @@ def _classified(revision: Revision, old: Document, new: Document, config: Config
     changes = list(diff(old, new).significant())
     out = []
     for change in changes:
-        own = _per_item(trailers, change, changes)
+        own = per_item_trailers(trailers, change, changes)
         context = ClassifyContext(new.form.form, config, decision=own.get("decision") or trailers.decision,
                                   reason_text=own.get("reason") or trailers.reason)
         out.append((change, classify(change, context)))
@@ -324,7 +324,7 @@ def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Cha
     submission = first_containing(repo, revision.sha, tags) if classified else None
     out = []
     for change, verdict in classified:
-        own = _per_item(trailers, change, changes)
+        own = per_item_trailers(trailers, change, changes)
         day = own.get("change_date") or trailers.change_date or revision.author_date.date()
         manual_timing = own.get("timing") or trailers.timing
         submitted_on = submission.date if submission else today
