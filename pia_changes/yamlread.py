@@ -491,59 +491,55 @@ class ChunkParser:
             line += lines
         return out, parts
 
-    def _key_chunk(self, chunk: bytes, indent: int, path: Path_, depth: int, position: int):
-        """One `key: value` block at INDENT: (key, value, map relative to PATH, its line count)."""
-        slot = (path, position)
-        last = self.last.get(slot)
-        if last is not None and last[0] == chunk:  # as in the previous version: no hashing
-            return last[1]
-        memo_key = (hashlib.blake2b(chunk, digest_size=16).digest(), depth)
-        result = self.memo.get(memo_key)
-        if result is None:
-            parsed = None
-            if len(chunk) >= _SPLIT_MIN:
-                try:
-                    parsed = self._split_key(chunk, indent, path, depth)
-                except _Unsplittable:
-                    parsed = None
-            if parsed is None:
-                root = self._compose(chunk)
-                if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
-                    raise _Fallback
-                value, rel = self._build("mapping", root, depth)
-                if len(value) != 1:
-                    raise _Fallback
-                (key, inner), = value.items()
-                parsed = (key, inner, rel)
-                self.leaves += 1
-            result = self.memo[memo_key] = (*parsed, chunk.count(b"\n"))
-        self.last[slot] = (chunk, result)
-        return result
-
-    def _entry_chunk(self, chunk: bytes, indent: int, path: Path_, depth: int):
-        """One `- entry` block at INDENT: (value, map relative to the entry's path, line count)."""
-        slot = (path, -1)
+    def _memoised(self, slot: tuple, chunk: bytes, tag: int, parse) -> tuple:
+        """A block's parse, reused when the block is as in the previous version (no hashing) or
+        seen before in any version (by hash): PARSE() runs only for new text."""
         last = self.last.get(slot)
         if last is not None and last[0] == chunk:
             return last[1]
-        memo_key = (hashlib.blake2b(chunk, digest_size=16).digest(), -1 - depth)
+        memo_key = (hashlib.blake2b(chunk, digest_size=16).digest(), tag)
         result = self.memo.get(memo_key)
         if result is None:
-            parsed = None
-            if len(chunk) >= _SPLIT_MIN:
-                try:
-                    parsed = self._split_entry(chunk, indent, path, depth)
-                except _Unsplittable:
-                    parsed = None
-            if parsed is None:
-                root = self._compose(chunk)
-                if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
-                    raise _Fallback
-                parsed = self._build("build", root.value[0], depth + 1)
-                self.leaves += 1
-            result = self.memo[memo_key] = (*parsed, chunk.count(b"\n"))
+            result = self.memo[memo_key] = (*parse(), chunk.count(b"\n"))
         self.last[slot] = (chunk, result)
         return result
+
+    def _key_chunk(self, chunk: bytes, indent: int, path: Path_, depth: int, position: int):
+        """One `key: value` block at INDENT: (key, value, map relative to PATH, its line count)."""
+        return self._memoised((path, position), chunk, depth, lambda: self._parse_key(chunk, indent, path, depth))
+
+    def _parse_key(self, chunk: bytes, indent: int, path: Path_, depth: int) -> tuple:
+        if len(chunk) >= _SPLIT_MIN:
+            try:
+                return self._split_key(chunk, indent, path, depth)
+            except _Unsplittable:
+                pass
+        root = self._compose(chunk)
+        if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
+            raise _Fallback
+        value, rel = self._build("mapping", root, depth)
+        if len(value) != 1:
+            raise _Fallback
+        (key, inner), = value.items()
+        self.leaves += 1
+        return key, inner, rel
+
+    def _entry_chunk(self, chunk: bytes, indent: int, path: Path_, depth: int):
+        """One `- entry` block at INDENT: (value, map relative to the entry's path, line count)."""
+        return self._memoised((path, -1), chunk, -1 - depth, lambda: self._parse_entry(chunk, indent, path, depth))
+
+    def _parse_entry(self, chunk: bytes, indent: int, path: Path_, depth: int) -> tuple:
+        if len(chunk) >= _SPLIT_MIN:
+            try:
+                return self._split_entry(chunk, indent, path, depth)
+            except _Unsplittable:
+                pass
+        root = self._compose(chunk)
+        if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
+            raise _Fallback
+        parsed = self._build("build", root.value[0], depth + 1)
+        self.leaves += 1
+        return parsed
 
     def _split_key(self, chunk: bytes, indent: int, path: Path_, depth: int):
         """A large `key:` block with a nested mapping or sequence: its children, split in turn."""
