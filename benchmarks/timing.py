@@ -79,8 +79,7 @@ def large_document(out: Path, at_least: int = 2000) -> tuple[Path, int]:
     """Seed 001 imported, its per-file parts (Ⅱ, Ⅲ, 記録項目) copied under new file names until the
     document holds AT_LEAST items: a municipality with more 特定個人情報ファイル."""
     import yaml
-    from pia_changes.importer import import_text
-    data = yaml.safe_load(import_text(LARGEST_ZENKOUMOKU.read_bytes(), LARGEST_ZENKOUMOKU.name).yaml_text)
+    data = yaml.safe_load(import_seed(LARGEST_ZENKOUMOKU, out).read_text(encoding="utf-8"))
     groups = [value for value in data.values() if isinstance(value, dict)
               for inner in value.values() if isinstance(inner, list) and inner and isinstance(inner[0], dict)
               for value in [inner] if any("ファイル名" in str(k) for k in inner[0])]
