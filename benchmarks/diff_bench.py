@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     from deepdiff import DeepDiff
 
-    from pia_changes.diff import diff_data
+    from pia_changes.diff.semantic import diff_data
     from pia_changes.forms import load_form
 
     form = load_form("全項目")

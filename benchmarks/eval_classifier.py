@@ -4,7 +4,7 @@
 
 --data takes any file in the format of tests/data/published_changes.jsonl (default: that file);
 with --json the last line is one JSON object (tests/schemas/eval_classifier.schema.json).
-The logic lives in pia_changes/evaluation.py.
+The logic lives in pia_changes/classify/evaluation.py.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pia_changes.evaluation import main
+from pia_changes.classify.evaluation import main
 
 DEFAULT_DATA = ROOT / "tests" / "data" / "published_changes.jsonl"
 

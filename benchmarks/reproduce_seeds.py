@@ -7,7 +7,7 @@ json` there, and the published rows held against the computed ones. Prints per s
 rows, the reproducible ones (and why the others are not), how many come back (Decisions:
 Reproduced) and with the published 提出時期. With --json the last line is one JSON object
 (tests/schemas/reproduce_seeds.schema.json). Targets: ≥ 95% of the reproducible rows reproduced,
-≥ 95% of those with the published 提出時期. The logic lives in pia_changes/reproduction.py.
+≥ 95% of those with the published 提出時期. The logic lives in pia_changes/rebuild/reproduction.py.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pia_changes.reproduction import main
+from pia_changes.rebuild.reproduction import main
 
 DEFAULT_DATA = ROOT / "tests" / "data"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InvalidDocument, PiaError, UsageError
+from pia_changes.errors import InvalidDocument, PiaError, UsageError
 
 
 class Context:
@@ -63,8 +63,8 @@ def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
 @handle_errors
 def validate(files: tuple[str, ...], show_warnings: bool) -> None:
     """評価書 YAML を様式に照らして検査する（すべての誤りを一度に表示）。"""
-    from .config import load_config
-    from .document import load
+    from pia_changes.config import load_config
+    from pia_changes.document.model import load
 
     config = load_config(Path.cwd())
     failed = False
@@ -101,11 +101,11 @@ def validate(files: tuple[str, ...], show_warnings: bool) -> None:
 @handle_errors
 def import_command(text: str, output: str, form: str | None, encoding: str | None, force: bool) -> None:
     """公表済みの評価書のテキストから評価書 YAML を作る（変更箇所の表も取り込む）。"""
-    from .config import load_config
-    from .errors import PiaError
-    from .importer import import_text
-    from .output import write_atomic
-    from .yamlread import read_input
+    from pia_changes.config import load_config
+    from pia_changes.errors import PiaError
+    from pia_changes.importer import import_text
+    from pia_changes.output import write_atomic
+    from pia_changes.document.yamlread import read_input
 
     if Path(output).exists() and not force:
         raise PiaError("出力先が既にあります（上書きするには --force を付けてください）", file=output)
@@ -125,8 +125,8 @@ def import_command(text: str, output: str, form: str | None, encoding: str | Non
 @handle_errors
 def reconstruct_command(text: str, output: str) -> None:
     """公表済みの評価書のテキストから、変更箇所の表を戻して履歴つきの git リポジトリを作る。"""
-    from .config import load_config
-    from .reconstruct import reconstruct, summary_lines
+    from pia_changes.config import load_config
+    from pia_changes.rebuild.reconstruct import reconstruct, summary_lines
 
     result = reconstruct(text, output, limit_bytes=load_config(Path.cwd()).max_input_bytes)
     for notice in result.notices:
@@ -181,10 +181,10 @@ def print_findings(findings) -> None:
 def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | None, force: bool,
              layout: str, bom: bool, strict: bool) -> None:
     """git の履歴から別添「変更箇所」の表を作る（既定は markdown を標準出力へ）。"""
-    from .findings import fails_strict
-    from .generate import generate as build, repository_config
-    from .output import write_atomic
-    from .render import format_from_path, render
+    from pia_changes.table.findings import fails_strict
+    from pia_changes.table.generate import generate as build, repository_config
+    from pia_changes.output import write_atomic
+    from pia_changes.render import format_from_path, render
 
     fmt = fmt or (format_from_path(output) if output else None) or "md"
     if fmt == "xlsx" and not output:
@@ -221,9 +221,9 @@ def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic
     """版と版の意味のある差分を表示する（[REV_A [REV_B]] [FILE]、または A.yaml B.yaml）。"""
     import json
 
-    from .compare import change_json, compare_revisions
-    from .config import load_config
-    from .render.difftext import diff_markdown, diff_text
+    from pia_changes.diff.revisions import change_json, compare_revisions
+    from pia_changes.config import load_config
+    from pia_changes.render.difftext import diff_markdown, diff_text
 
     results = compare_revisions(args, cached)
     separator = load_config(Path.cwd()).label_separator
@@ -244,9 +244,9 @@ def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic
 
 
 def _one_repository_file(file: str | None):
-    from .generate import assessment_targets
-    from .history import GitRepo
-    from .config import load_config
+    from pia_changes.table.generate import assessment_targets
+    from pia_changes.git.repo import GitRepo
+    from pia_changes.config import load_config
 
     repo = GitRepo.discover(".")
     config = load_config(repo.root)
@@ -261,7 +261,7 @@ def _one_repository_file(file: str | None):
 @handle_errors
 def log(file: str | None) -> None:
     """版ごとに1行: 日付・コミット・変更数・重要な変更の数・提出タグ。"""
-    from .timeline import log_lines
+    from pia_changes.table.timeline import log_lines
 
     repo, config, targets = _one_repository_file(file)
     with repo:
@@ -282,7 +282,7 @@ def log(file: str | None) -> None:
 @handle_errors
 def report(file: str | None, output: str, force: bool) -> None:
     """審査する人のための変更履歴の HTML（時系列・新旧対照表・絞り込み・変更箇所の xlsx/csv）をディレクトリに書き出す。"""
-    from .report import build_report
+    from pia_changes.report import build_report
 
     result = build_report(output, ".", [file] if file else [], force)
     click.echo(f"{Path(output) / 'index.html'} に書き出しました（評価書 {len(result.tables)} 件）", err=True)
@@ -295,7 +295,7 @@ def report(file: str | None, output: str, force: bool) -> None:
 @handle_errors
 def blame(file: str, item: str | None) -> None:
     """各項目が最後に変わった日とコミット（ITEM は項目 ID か項目名の一部）。"""
-    from .timeline import blame_lines
+    from pia_changes.table.timeline import blame_lines
 
     repo, config, targets = _one_repository_file(file)
     with repo:
@@ -311,7 +311,7 @@ def blame(file: str, item: str | None) -> None:
 @handle_errors
 def check_command(files: tuple[str, ...], message_file: str | None, strict: bool) -> None:
     """（git フック用）ステージした評価書を検査し、HEAD からの変更を判定して重要な変更を知らせる。"""
-    from .check import check, notice_lines, read_message
+    from pia_changes.classify.check import check, notice_lines, read_message
 
     message = read_message(message_file) if message_file else None
     report = check(".", files, message, message_file or "")
@@ -338,7 +338,7 @@ def hooks_group() -> None:
 @handle_errors
 def hooks_install(force: bool) -> None:
     """pia-changes check を呼ぶ pre-commit と commit-msg のフックを書き込む（core.hooksPath に従う）。"""
-    from .hooks import install
+    from pia_changes.git.hooks import install
 
     report = install(".", force)
     for path in report.chained:
@@ -351,7 +351,7 @@ def hooks_install(force: bool) -> None:
 @handle_errors
 def hooks_uninstall() -> None:
     """pia-changes のフックだけを外し、退避した {名前}.local を元に戻す。"""
-    from .hooks import uninstall
+    from pia_changes.git.hooks import uninstall
 
     report = uninstall(".")
     for path in report.removed:
@@ -373,7 +373,7 @@ def hooks_uninstall() -> None:
 @handle_errors
 def init_command(directory: str, form: str, example: bool, force: bool) -> None:
     """評価書を管理するリポジトリを作る（git init、ひな形、設定、フック、README、CI）。"""
-    from .init import init
+    from pia_changes.rebuild.init import init
 
     report = init(directory, form, example, force)
     if report.git_initialised:

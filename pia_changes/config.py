@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PiaError
+from pia_changes.errors import PiaError
 
 CONFIG_NAME = "pia-changes.toml"
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import PiaError
+from pia_changes.errors import PiaError
 
 
 def write_atomic(path: str | Path, data: bytes, force: bool = False) -> None:

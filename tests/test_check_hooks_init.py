@@ -14,13 +14,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pia_changes.check import glob_match
+from pia_changes.classify.check import glob_match
 from pia_changes.cli import cli
-from pia_changes.document import load
+from pia_changes.document.model import load
 from pia_changes.forms import load_form
-from pia_changes.hooks import MARKER
-from pia_changes.init import starter_yaml
-from pia_changes.starter import blank_document
+from pia_changes.git.hooks import MARKER
+from pia_changes.rebuild.init import starter_yaml
+from pia_changes.document.starter import blank_document
 
 DOC = "assessments/jimu.yaml"
 PROCEDURE = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")

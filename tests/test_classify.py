@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from pia_changes.change import Change
-from pia_changes.classify import (
+from pia_changes.diff.change import Change
+from pia_changes.classify.rules import (
     DEFAULT_WORDING, PROCEDURE_CORRECTION, PROCEDURE_JUTEN, PROCEDURE_ZENKOUMOKU, REVIEW_MARK,
     ClassifyContext, band_lower_bound, classify, parse_decision,
 )
 from pia_changes.config import Config
 from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
-from pia_changes.textnorm import html_to_text
+from pia_changes.text.normalise import html_to_text
 
 DATA = Path(__file__).parent / "data" / "published_changes.jsonl"
 ROWS = {(r["seed"][:3], r["row_no"]): r

@@ -14,12 +14,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pia_changes.change import Change, DiffResult, TableEdit
-from pia_changes.diff import diff, diff_data
-from pia_changes.document import Document, load_text
+from pia_changes.diff.change import Change, DiffResult, TableEdit
+from pia_changes.diff.semantic import diff, diff_data
+from pia_changes.document.model import Document, load_text
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
-from pia_changes.textdiff import (char_spans, cosmetic_key, list_change, paragraphs, similarity,
+from pia_changes.diff.text import (char_spans, cosmetic_key, list_change, paragraphs, similarity,
                                   text_change)
 
 # ②事務の内容 of seed 004, its HTML lists written as lines (as the importer does).
@@ -579,7 +579,7 @@ def test_a_deleted_entry_is_listed_where_it_stood(base):
 
 
 def test_a_blank_starter_entry_filled_in_is_one_item_change_not_a_delete_and_an_add():
-    from pia_changes.starter import blank_document
+    from pia_changes.document.starter import blank_document
     form = load_form("重点項目")
     old = blank_document(form, entries=1)
     new = copy.deepcopy(old)

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pia_changes.evaluation import (
+from pia_changes.classify.evaluation import (
     AMBIGUOUS,
     OUR_ERROR,
     PUBLISHER_INCONSISTENT,
@@ -18,7 +18,7 @@ from pia_changes.evaluation import (
     load_rows,
     named_exemption,
 )
-from pia_changes.publisher import publisher_important
+from pia_changes.classify.publisher import publisher_important
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "eval_classifier.py"

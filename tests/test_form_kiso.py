@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pia_changes.document import load_text
+from pia_changes.document.model import load_text
 from pia_changes.errors import InvalidDocument
 from pia_changes.forms import Node, load_form
 

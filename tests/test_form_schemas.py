@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pia_changes.document import load_text
+from pia_changes.document.model import load_text
 from pia_changes.forms import Form, Node, load_form
 
 DATA = Path(__file__).parent / "data"

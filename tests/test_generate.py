@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gitrepo import Repo
 from pia_changes.cli import cli
 from pia_changes.forms import load_form
-from pia_changes.starter import blank_document
+from pia_changes.document.starter import blank_document
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "generate.schema.json").read_text(encoding="utf-8"))
 JIMU = ("基本情報", "特定個人情報ファイルを取り扱う事務")

@@ -8,12 +8,12 @@ import time
 import pytest
 import yaml
 
-from pia_changes.document import key_path, load_text
+from pia_changes.document.model import key_path, load_text
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
-from pia_changes.cache import DocumentCache
-from pia_changes.history import GitRepo, SubmissionTag
-from pia_changes.trailers import Decision, parse_trailers
+from pia_changes.table.cache import DocumentCache
+from pia_changes.git.repo import GitRepo, SubmissionTag
+from pia_changes.classify.trailers import Decision, parse_trailers
 
 from gitrepo import JST, Repo
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pia_changes.document import LEGACY_KEY, UNPLACED_KEY, load_text
+from pia_changes.document.model import LEGACY_KEY, UNPLACED_KEY, load_text
 from pia_changes.errors import PiaError
 from pia_changes.importer import ImportResult, import_text
 

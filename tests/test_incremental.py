@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from pia_changes.diff import _plain_row_keys, _row_key, legacy_edits
-from pia_changes.document import load_text
+from pia_changes.diff.semantic import _plain_row_keys, _row_key, legacy_edits
+from pia_changes.document.model import load_text
 from pia_changes.errors import PiaError
-from pia_changes.cache import RevisionLoader
-from pia_changes.history import GitRepo
+from pia_changes.table.cache import RevisionLoader
+from pia_changes.git.repo import GitRepo
 from pia_changes.importer import import_text
-from pia_changes.yamlread import ChunkParser, LineMap, decode, parse
+from pia_changes.document.yamlread import ChunkParser, LineMap, decode, parse
 
 from gitrepo import Repo
 
@@ -151,7 +151,7 @@ def test_row_keys_equal_exactly_when_the_plain_keys_do(monkeypatch):
         assert _plain_row_keys(rows + [extra]) is None
     pairs = [(rng.sample(rows, 40), rng.sample(rows, 45)) for _ in range(30)]
     fast = [legacy_edits(a, b) for a, b in pairs]
-    monkeypatch.setattr("pia_changes.diff._plain_row_keys", lambda rows: None)
+    monkeypatch.setattr("pia_changes.diff.semantic._plain_row_keys", lambda rows: None)
     assert fast == [legacy_edits(a, b) for a, b in pairs]
 
 

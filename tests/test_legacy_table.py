@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pia_changes import legacy
+from pia_changes.document import legacy
 from pia_changes.importer.legacy_table import find_legacy_rows
-from pia_changes.textnorm import compare_key
+from pia_changes.text.normalise import compare_key
 
 DATA = Path(__file__).parent / "data"
 SEEDS = {  # seed -> rows that must come out fully equal (all published: 35, 155, 58)

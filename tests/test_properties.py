@@ -20,13 +20,13 @@ import sys
 import yaml
 from hypothesis import HealthCheck, given, note, settings, strategies as st
 
-from pia_changes.classify import ClassifyContext, classify
-from pia_changes.diff import diff
-from pia_changes.document import Document, load_bytes, load_text
+from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import Document, load_bytes, load_text
 from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
-from pia_changes.starter import blank_document
-from pia_changes.yamlread import parse
+from pia_changes.document.starter import blank_document
+from pia_changes.document.yamlread import parse
 
 FORM = load_form("重点項目")
 REASON_CODES = {"important_item", "threshold", "typo", "org_rename", "personnel", "law_change",
@@ -270,8 +270,8 @@ def test_classify_never_raises_and_keeps_the_contract(pair):
 
 _DIFF_ALL = """
 import json, sys
-from pia_changes.diff import diff
-from pia_changes.document import load
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import load
 out = []
 for a, b in json.load(sys.stdin):
     out.append([[c.item_id, c.kind, c.before, c.after, c.spans, c.moved, c.cosmetic]

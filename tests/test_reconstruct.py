@@ -18,15 +18,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pia_changes.cells import read_cell, read_options
+from pia_changes.rebuild.cells import read_cell, read_options
 from pia_changes.cli import cli
-from pia_changes.document import load_text
+from pia_changes.document.model import load_text
 from pia_changes.forms import load_form
-from pia_changes.history import GitRepo
-from pia_changes.legacy import LEGACY_KEY
-from pia_changes.reproduction import TARGET, measure_seeds
-from pia_changes.reproduction import main as reproduce_main
-from pia_changes.undo import DESCRIPTION, GAPS, NOT_FOUND, Slot, undo, undo_text
+from pia_changes.git.repo import GitRepo
+from pia_changes.document.legacy import LEGACY_KEY
+from pia_changes.rebuild.reproduction import TARGET, measure_seeds
+from pia_changes.rebuild.reproduction import main as reproduce_main
+from pia_changes.rebuild.undo import DESCRIPTION, GAPS, NOT_FOUND, Slot, undo, undo_text
 
 DATA = Path(__file__).parent / "data"
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "reproduce_seeds.schema.json").read_text(encoding="utf-8"))

@@ -24,9 +24,9 @@ from click.testing import CliRunner
 
 from gitrepo import Repo
 from pia_changes.cli import cli
-from pia_changes.document import load_bytes
+from pia_changes.document.model import load_bytes
 from pia_changes.forms import load_form
-from pia_changes.starter import blank_document
+from pia_changes.document.starter import blank_document
 
 PATH = "assessments/kaigo.yaml"
 JIMU = ("基本情報", "特定個人情報ファイルを取り扱う事務")

@@ -19,7 +19,7 @@ from pia_changes.errors import UsageError
 from pia_changes.render import FORMATS, format_from_path, render
 from pia_changes.render.columns import EXTENDED, STANDARD, item_cells, kouban_cells, section_cell
 from pia_changes.render.xlsx import sheet_title
-from pia_changes.rows import Finding, Row, Table
+from pia_changes.table.rows import Finding, Row, Table
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "generate.schema.json").read_text("utf-8"))
 SCRIPT = "<script>alert(1)</script>"
@@ -120,7 +120,7 @@ def test_unknown_format_and_layout_are_usage_errors():
 
 def test_md_does_not_import_openpyxl():
     code = ("import sys, datetime as dt\n"
-            "from pia_changes.rows import Table\n"
+            "from pia_changes.table.rows import Table\n"
             "from pia_changes.render import render\n"
             "render([Table('a.yaml', '全項目', 'T', ())], 'md', single=True)\n"
             "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n")

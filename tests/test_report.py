@@ -22,7 +22,7 @@ from pia_changes.forms import load_form
 from pia_changes.output import write_directory
 from pia_changes.report import build_report
 from pia_changes.report.names import inside, stem_for, unique_stems
-from pia_changes.starter import blank_document
+from pia_changes.document.starter import blank_document
 
 PATH = "assessments/kaigo.yaml"
 TODAY = dt.date(2025, 11, 1)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from pia_changes.cli import cli
 from pia_changes.forms import load_form
-from pia_changes.starter import blank_document
+from pia_changes.document.starter import blank_document
 
 FORM = load_form("重点項目")
 DOC = "doc.yaml"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import PiaError
+from pia_changes.errors import PiaError
 
 FORM_FILES = {"全項目": "zenkoumoku.yaml", "重点項目": "juten.yaml", "基礎項目": "kiso.yaml"}
 NODE_TYPES = {"section", "text", "choice", "checkbox", "count", "date", "group"}

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..document import load_text
-from ..forms import load_form
-from .build import build_document, dump_yaml, unplaced_lines
-from .detect import detect_form
-from .legacy_table import find_legacy_rows
-from .pdf import read_pdf
-from .placer import Placer
-from .reader import read_text
-from .schema_index import label_index
-from .scopes import PDF, TABBED
-from .tabbed import read_tabbed
+from pia_changes.document.model import load_text
+from pia_changes.forms import load_form
+from pia_changes.importer.build import build_document, dump_yaml, unplaced_lines
+from pia_changes.importer.detect import detect_form
+from pia_changes.importer.legacy_table import find_legacy_rows
+from pia_changes.importer.pdf import read_pdf
+from pia_changes.importer.placer import Placer
+from pia_changes.importer.reader import read_text
+from pia_changes.importer.schema_index import label_index
+from pia_changes.importer.scopes import PDF, TABBED
+from pia_changes.importer.tabbed import read_tabbed
 
 _TABBED_SHARE = 0.1  # share of non-blank lines with a tab from which a text is read as tab-separated
 

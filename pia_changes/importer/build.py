@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..document import FORM_KEY, UNPLACED_KEY, VERSION_KEY
-from ..forms import Form, Node
-from ..legacy import LEGACY_KEY
+from pia_changes.document.model import FORM_KEY, UNPLACED_KEY, VERSION_KEY
+from pia_changes.forms import Form, Node
+from pia_changes.document.legacy import LEGACY_KEY
 from . import values as v
-from .placer import Placer
-from .scopes import Cell, Scope
+from pia_changes.importer.placer import Placer
+from pia_changes.importer.scopes import Cell, Scope
 
 _TEXT_LINE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 

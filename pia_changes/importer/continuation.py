@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..forms import Node, walk
+from pia_changes.forms import Node, walk
 from . import values as v
-from .scopes import PDF, TABBED, Cell, Scope, innermost_group
+from pia_changes.importer.scopes import PDF, TABBED, Cell, Scope, innermost_group
 
 
 class Continuation:

@@ -7,9 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..errors import PiaError
-from ..forms import FORM_FILES, load_form
-from .schema_index import label_index
+from pia_changes.errors import PiaError
+from pia_changes.forms import FORM_FILES, load_form
+from pia_changes.importer.schema_index import label_index
 
 _TITLE = re.compile(r"(全項目|重点項目|基礎項目)評価書")
 _YOSHIKI = re.compile(r"[\[［〔【]\s*((?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*様式\s*(\d)\s*[\]］〕】]")

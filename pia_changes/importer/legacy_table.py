@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from pia_changes.legacy import ITEM_PARTS, SOURCE_LINES
+from pia_changes.document.legacy import ITEM_PARTS, SOURCE_LINES
 
 KINDS = frozenset({"変更", "新規", "削除"})
 TIMINGS = frozenset({"事前", "事後"})

@@ -9,9 +9,9 @@ come out, which is seldom the printed order. Best effort, by layout rules only:
 """
 from __future__ import annotations
 
-from .placer import Placer
-from .schema_index import LabelIndex
-from .structure import Structure, strip_note
+from pia_changes.importer.placer import Placer
+from pia_changes.importer.schema_index import LabelIndex
+from pia_changes.importer.structure import Structure, strip_note
 
 _MAX_JOIN = 2
 _MAX_VERTICAL = 12

@@ -14,12 +14,12 @@ new entry of 委託事項, 提供先 … (not of a file), which a later 「委�
 """
 from __future__ import annotations
 
-from ..forms import Form, Node, walk
-from ..textnorm import compare_key
+from pia_changes.forms import Form, Node, walk
+from pia_changes.text.normalise import compare_key
 from . import values as v
-from .continuation import Continuation
-from .schema_index import GroupPattern, Hit, LabelIndex, numbered
-from .scopes import PDF, TABBED, Cell, Scope, groups_above, innermost_group, top_of
+from pia_changes.importer.continuation import Continuation
+from pia_changes.importer.schema_index import GroupPattern, Hit, LabelIndex, numbered
+from pia_changes.importer.scopes import PDF, TABBED, Cell, Scope, groups_above, innermost_group, top_of
 
 
 class Placer(Continuation):

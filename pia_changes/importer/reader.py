@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..errors import PiaError
+from pia_changes.errors import PiaError
 
 _REPLACED_SHARE = 0.001  # above this share of broken UTF-8 sequences, try CP932 first
 

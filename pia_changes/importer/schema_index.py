@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..forms import Form, Node, walk
-from ..forms.labels import squash
+from pia_changes.forms import Form, Node, walk
+from pia_changes.forms.labels import squash
 
 _CIRCLED = "".join(chr(0x2460 + i) for i in range(20))
 _NUMBERING = re.compile(rf"^(?:[{_CIRCLED}]+|\d+|(?:VI|IV|V|III|II|I)(?![A-Za-z])|リスク\d*)")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..forms import Node
+from pia_changes.forms import Node
 
 TABBED, PDF = "tabbed", "pdf"
 

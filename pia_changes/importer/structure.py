@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .placer import Placer
-from .schema_index import GroupPattern, LabelIndex, squashed
-from .scopes import top_of
+from pia_changes.importer.placer import Placer
+from pia_changes.importer.schema_index import GroupPattern, LabelIndex, squashed
+from pia_changes.importer.scopes import top_of
 
 _TOC = "項目一覧"
 _LEGACY_HEADING = re.compile(r"^\(?別[添紙]\d*\)?変更箇所$")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .placer import Placer
-from .schema_index import Hit, LabelIndex, numbered
-from .structure import Structure, strip_note
+from pia_changes.importer.placer import Placer
+from pia_changes.importer.schema_index import Hit, LabelIndex, numbered
+from pia_changes.importer.structure import Structure, strip_note
 
 _MAX_LABEL = 120
 _NOTES = {"※", "*", "＊"}

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..forms import Node
-from ..textnorm import html_to_text
-from ..wareki import parse_date
+from pia_changes.forms import Node
+from pia_changes.text.normalise import html_to_text
+from pia_changes.text.wareki import parse_date
 
 _TAGGED = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_BREAK_BEFORE = re.compile(r"(?=<(?:p|ul|ol|table|tr|div|h[1-6])\b)|(?<=</ul>)|(?<=</ol>)", re.IGNORECASE)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import PurePath
 
-from ..errors import UsageError
-from ..rows import Table
+from pia_changes.errors import UsageError
+from pia_changes.table.rows import Table
 
 FORMATS = ("md", "csv", "tsv", "json", "xlsx", "html")
 _MODULES = {"md": "markdown", "csv": "csvout", "tsv": "csvout", "json": "jsonout",
@@ -28,7 +28,7 @@ def render(tables: list[Table], fmt: str, *, layout: str = "standard", bom: bool
     one object instead of an array. Tables come out sorted by assessment path."""
     if fmt not in FORMATS:
         raise UsageError(f"未知の出力形式です: {fmt}（{'・'.join(FORMATS)} のいずれか）")
-    from .columns import headers
+    from pia_changes.render.columns import headers
     headers(layout)  # an unknown layout is a usage error in every format, json included
     ordered = sorted(tables, key=lambda t: t.assessment)
     if single and len(ordered) != 1:

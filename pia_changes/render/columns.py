@@ -9,10 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..errors import UsageError
-from ..rows import Finding, Row, Table
-from ..textnorm import html_to_text
-from ..wareki import format_wareki
+from pia_changes.errors import UsageError
+from pia_changes.table.rows import Finding, Row, Table
+from pia_changes.text.normalise import html_to_text
+from pia_changes.text.wareki import format_wareki
 
 STANDARD = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 EXTENDED = ("項番", "変更日", "項目①", "項目②", "項目③", "項目④", "変更区分",

@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import UsageError
-from ..rows import Table
-from .columns import headers, printed_rows
+from pia_changes.errors import UsageError
+from pia_changes.table.rows import Table
+from pia_changes.render.columns import headers, printed_rows
 
 BOM = "\ufeff"
 

@@ -1,7 +1,7 @@
 """Human output of `diff`: coloured text for a terminal (click strips colour when piped), or markdown."""
 from __future__ import annotations
 
-from ..compare import Compared
+from pia_changes.diff.revisions import Compared
 
 
 def _verdict_text(verdict) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from ..rows import Row, Table
-from .columns import (PrintedRow, finding_line, heading, headers, note_lines, pieces, printed_rows,
+from pia_changes.table.rows import Row, Table
+from pia_changes.render.columns import (PrintedRow, finding_line, heading, headers, note_lines, pieces, printed_rows,
                       span_columns)
 
 TITLE = "（別添）変更箇所"

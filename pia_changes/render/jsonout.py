@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..rows import Table
+from pia_changes.table.rows import Table
 
 
 def render(tables: list[Table], *, single: bool) -> bytes:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..rows import Table
-from .columns import finding_line, heading, headers, note_lines, printed_rows
+from pia_changes.table.rows import Table
+from pia_changes.render.columns import finding_line, heading, headers, note_lines, printed_rows
 
 TITLE = "（別添）変更箇所"
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..rows import Row, Table
-from .columns import PrintedRow, headers, pieces, printed_rows, span_columns
+from pia_changes.table.rows import Row, Table
+from pia_changes.render.columns import PrintedRow, headers, pieces, printed_rows, span_columns
 
 TITLE = "（別添）変更箇所"
 FONT_NAME = "游ゴシック"

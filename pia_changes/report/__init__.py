@@ -3,6 +3,6 @@ examiner, auditors): a timeline, a 新旧対照表 per revision, filters, and th
 its xlsx and csv. Usable without the CLI: `build_report(out_dir, start, files, force)`."""
 from __future__ import annotations
 
-from .builder import ReportResult, build_report
+from pia_changes.report.builder import ReportResult, build_report
 
 __all__ = ["ReportResult", "build_report"]

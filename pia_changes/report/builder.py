@@ -6,17 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config, load_config
-from ..errors import PiaError
-from ..generate import assessment_targets
-from ..history import GitRepo
-from ..output import check_directory, write_directory
-from ..render import render
-from ..rows import Table
-from ..table import read_history, table_from_history
-from .model import AssessmentView, assessment_view
-from .names import INDEX, TABLE_STEM, inside, unique_stems
-from .pages import assessment_page, index_page
+from pia_changes.config import Config, load_config
+from pia_changes.errors import PiaError
+from pia_changes.table.generate import assessment_targets
+from pia_changes.git.repo import GitRepo
+from pia_changes.output import check_directory, write_directory
+from pia_changes.render import render
+from pia_changes.table.rows import Table
+from pia_changes.table.build import read_history, table_from_history
+from pia_changes.report.model import AssessmentView, assessment_view
+from pia_changes.report.names import INDEX, TABLE_STEM, inside, unique_stems
+from pia_changes.report.pages import assessment_page, index_page
 
 
 @dataclass(frozen=True)

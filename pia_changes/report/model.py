@@ -5,9 +5,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..history import GitRepo, Revision, SubmissionTag
-from ..rows import Finding, Row, Table
-from ..table import History, first_containing
+from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
+from pia_changes.table.rows import Finding, Row, Table
+from pia_changes.table.build import History, first_containing
 
 SECTIONS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "別添")
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ", "VII": "Ⅶ"}

@@ -14,11 +14,11 @@ from importlib import resources
 from string import Template
 from urllib.parse import quote
 
-from ..render.html import STYLE as TABLE_STYLE
-from ..render.html import table_section
-from ..wareki import format_wareki
-from .model import AssessmentView, section_names, section_of
-from .taisho import finding_items, head_row, revision_sections, timeline
+from pia_changes.render.html import STYLE as TABLE_STYLE
+from pia_changes.render.html import table_section
+from pia_changes.text.wareki import format_wareki
+from pia_changes.report.model import AssessmentView, section_names, section_of
+from pia_changes.report.taisho import finding_items, head_row, revision_sections, timeline
 
 PAGE = Template("""<!DOCTYPE html>
 <html lang="ja">

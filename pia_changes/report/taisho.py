@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from ..classify import DECISION_REASONS
-from ..render.columns import pieces, text_cell
-from ..rows import Finding, Row
-from ..wareki import format_wareki
-from .model import AssessmentView, RevisionView, row_findings, section_of
+from pia_changes.classify.rules import DECISION_REASONS
+from pia_changes.render.columns import pieces, text_cell
+from pia_changes.table.rows import Finding, Row
+from pia_changes.text.wareki import format_wareki
+from pia_changes.report.model import AssessmentView, RevisionView, row_findings, section_of
 
 REASON_NAMES = {"important_item": "※の項目の変更", "threshold": "しきい値判断の変更",
                 **{code: name for name, code in DECISION_REASONS.items()}}

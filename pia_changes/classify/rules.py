@@ -16,12 +16,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .change import Change, Classification
-from .config import Config
-from .errors import PiaError
-from .exemptions import Exemption, as_text, formal_exemption, proposed_exemption
-from .forms import Node, walk
-from .trailers import EXEMPTIONS
+from pia_changes.diff.change import Change, Classification
+from pia_changes.config import Config
+from pia_changes.errors import PiaError
+from pia_changes.classify.exemptions import Exemption, as_text, formal_exemption, proposed_exemption
+from pia_changes.forms import Node, walk
+from pia_changes.classify.trailers import EXEMPTIONS
 
 FORMS = ("全項目", "重点項目", "基礎項目")
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .change import Change, Classification, DiffResult
-from .classify import ClassifyContext, classify
-from .config import Config, load_config
-from .diff import diff
-from .document import Document, load, load_bytes
-from .errors import PiaError, UsageError
+from pia_changes.diff.change import Change, Classification, DiffResult
+from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.config import Config, load_config
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import Document, load, load_bytes
+from pia_changes.errors import PiaError, UsageError
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
         return [compare_files(files[0], files[1])]
     if cached and revs:
         raise UsageError("--cached とリビジョンは同時に指定できません")
-    from .generate import assessment_targets
-    from .cache import DocumentCache
-    from .history import GitRepo
+    from pia_changes.table.generate import assessment_targets
+    from pia_changes.table.cache import DocumentCache
+    from pia_changes.git.repo import GitRepo
 
     repo = GitRepo.discover(".")
     with repo:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .textnorm import html_to_text
+from pia_changes.text.normalise import html_to_text
 
 _CIRCLED = {chr(0x2460 + i) for i in range(20)}
 BLANK_MARKS = frozenset({"-", "—", "―", "‐", "−", "ー", "─", "–"})  # after NFKC: 「－」 is "-"

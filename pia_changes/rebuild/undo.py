@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .cells import BLANK_MARKS, Cell, Norm, Option, normalise, option_key, read_options
-from .diff import entry_name
-from .document import key_path, option_matches
-from .forms import Form, Node
-from .forms.labels import Match, squash
-from .textdiff import cosmetic_key
-from .wareki import parse_date
+from pia_changes.rebuild.cells import BLANK_MARKS, Cell, Norm, Option, normalise, option_key, read_options
+from pia_changes.diff.semantic import entry_name
+from pia_changes.document.model import key_path, option_matches
+from pia_changes.forms import Form, Node
+from pia_changes.forms.labels import Match, squash
+from pia_changes.diff.text import cosmetic_key
+from pia_changes.text.wareki import parse_date
 
 # Reasons a row is not reproducible (printed by `reconstruct`, counted by the benchmark).
 NO_TIMING = "提出時期が空欄"

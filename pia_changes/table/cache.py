@@ -11,12 +11,12 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from .document import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
-from .errors import PiaError
-from .forms import load_form
-from .history import SHA, GitRepo
-from .output import NEW_FILE, temp_name
-from .yamlread import ChunkParser, decode, parse
+from pia_changes.document.model import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
+from pia_changes.errors import PiaError
+from pia_changes.forms import load_form
+from pia_changes.git.repo import SHA, GitRepo
+from pia_changes.output import NEW_FILE, temp_name
+from pia_changes.document.yamlread import ChunkParser, decode, parse
 
 # ---- parsed documents, cached by blob sha ----------------------------------------------------
 

@@ -15,13 +15,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import FORM_KEY, VERSION_KEY
-from .errors import PiaError
-from .forms import Form, Node, load_form
-from .history import GitRepo
-from .legacy import LEGACY_KEY
-from .output import write_atomic
-from .starter import blank_document
+from pia_changes.document.model import FORM_KEY, VERSION_KEY
+from pia_changes.errors import PiaError
+from pia_changes.forms import Form, Node, load_form
+from pia_changes.git.repo import GitRepo
+from pia_changes.document.legacy import LEGACY_KEY
+from pia_changes.output import write_atomic
+from pia_changes.rebuild.example import write_example
+from pia_changes.document.starter import blank_document
 
 FORMS = ("全項目", "重点項目", "基礎項目")
 STARTER = "assessments/hyoukasho.yaml"
@@ -41,11 +42,11 @@ class InitReport:
 
 
 def init(directory: str | Path, form: str = "全項目", example: bool = False, force: bool = False) -> InitReport:
-    """Set up DIRECTORY; see the module docstring. With `example`, pia_changes.example's
+    """Set up DIRECTORY; see the module docstring. With `example`, pia_changes.rebuild.example's
     write_example(DIRECTORY) writes the assessments (no starter), then the rest of the template."""
     if form not in FORMS:
         raise PiaError(f"未知の様式です: {form}（全項目・重点項目・基礎項目のいずれか）")
-    writer = _example_writer() if example else None
+    writer = write_example if example else None
     files = template_files(form, with_starter=writer is None)  # before touching anything
     target = Path(directory)
     if target.exists() and not target.is_dir():
@@ -78,8 +79,8 @@ def template_files(form: str, with_starter: bool = True) -> dict[str, bytes]:
 
 def template_dir() -> Path:
     """repo_template/: inside the package when installed with it, else beside it (source checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "repo_template", here.parent / "repo_template"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "repo_template", package.parent / "repo_template"):
         if (candidate / TEMPLATE_FILES[0]).is_file():
             return candidate
     raise PiaError("repo_template が見つかりません（pia-changes のインストールを確認してください）")
@@ -100,23 +101,6 @@ def _ensure_repository(target: Path, report: InitReport) -> None:
     report.git_initialised = True
     if parent is not None:
         report.notes.append(f"リポジトリ {parent} の中に、別の git リポジトリを作りました")
-
-
-def _example_writer():
-    """pia_changes.example.write_example when someone has built it, else a clear error."""
-    import importlib
-
-    name = f"{__package__}.example"
-    try:
-        example = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise  # the module exists but is broken: show that, not "未実装"
-        example = None
-    writer = getattr(example, "write_example", None)
-    if writer is None:
-        raise PiaError("--example は未実装です")
-    return writer
 
 
 def _write(root: Path, rel: str, data: bytes, force: bool, report: InitReport) -> None:

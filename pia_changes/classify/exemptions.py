@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .forms import Node
-from .lawtext import law_renumbered, law_table_replaced
-from .textnorm import compare_key, html_to_text
+from pia_changes.forms import Node
+from pia_changes.classify.lawtext import law_renumbered, law_table_replaced
+from pia_changes.text.normalise import compare_key, html_to_text
 
 TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
 TYPO_MAX_EDITS = 3      # … in at most this many places …

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from .classify import ClassifyContext, classify
-from .config import Config, load_config
-from .diff import diff
-from .document import Document, load_bytes
-from .errors import InvalidDocument, PiaError
-from .findings import FindingCollector, fails_strict
-from .history import GitRepo
-from .rows import Finding
-from .table import per_item_trailers
-from .trailers import Trailers, parse_trailers
+from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.config import Config, load_config
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import Document, load_bytes
+from pia_changes.errors import InvalidDocument, PiaError
+from pia_changes.table.findings import FindingCollector, fails_strict
+from pia_changes.git.repo import GitRepo
+from pia_changes.table.rows import Finding
+from pia_changes.table.build import per_item_trailers
+from pia_changes.classify.trailers import Trailers, parse_trailers
 
 HEARING = "住民等の意見聴取"
 

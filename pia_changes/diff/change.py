@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .forms import Node
+from pia_changes.forms import Node
 
 KINDS = ("変更", "新規", "削除")
 Spans = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]  # (before, after), [start, end)

@@ -10,7 +10,7 @@ import unicodedata
 from difflib import Match, SequenceMatcher
 from functools import lru_cache
 
-from .change import Spans
+from pia_changes.diff.change import Spans
 
 LONG_TEXT = 200          # longer texts show only their changed paragraph(s)
 EXCERPT_JOIN = "…"       # between non-adjacent changed paragraphs

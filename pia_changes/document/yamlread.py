@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from .errors import PiaError, Problem
+from pia_changes.errors import PiaError, Problem
 
 Path_ = tuple  # a path into the tree: keys and list indexes
 

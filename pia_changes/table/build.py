@@ -11,21 +11,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .change import Change, Classification
-from .classify import ClassifyContext, classify
-from .config import Config
-from .diff import diff
-from .document import Document
-from .errors import PiaError
-from .findings import FindingCollector
-from .cache import DocumentCache, PairCache, RevisionLoader
-from .history import GitRepo, Revision, SubmissionTag
-from .legacy import item_raw, legacy_object
-from .publisher import publisher_important
-from .rows import Row, Table
-from .textnorm import html_to_text
-from .trailers import Trailers
-from .wareki import parse_date
+from pia_changes.diff.change import Change, Classification
+from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.config import Config
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import Document
+from pia_changes.errors import PiaError
+from pia_changes.table.findings import FindingCollector
+from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
+from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
+from pia_changes.document.legacy import item_raw, legacy_object
+from pia_changes.classify.publisher import publisher_important
+from pia_changes.table.rows import Row, Table
+from pia_changes.text.normalise import html_to_text
+from pia_changes.classify.trailers import Trailers
+from pia_changes.text.wareki import parse_date
 
 FIVE_YEARS = dt.timedelta(days=5 * 365 + 1)
 
@@ -223,7 +223,7 @@ def _thaw(cached: object) -> list[tuple[Change, Classification]] | None:
 
 @lru_cache(maxsize=None)
 def _form_nodes(form: str) -> list:
-    from .forms import load_form, walk
+    from pia_changes.forms import load_form, walk
     return list(walk(load_form(form).nodes))
 
 
@@ -395,8 +395,8 @@ def _five_years(doc: Document, tags: list[SubmissionTag], today: dt.date, findin
 
 def doc_value(doc: Document, node_id: str) -> object:
     """The value of the first item with NODE_ID outside any repeat group, or None."""
-    from .document import key_path
-    from .forms import walk
+    from pia_changes.document.model import key_path
+    from pia_changes.forms import walk
     for node in walk(doc.form.nodes):
         if node.id == node_id and not any(a.is_group for a in node.ancestors()):
             value: object = doc.data

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .change import Change, DiffResult, Spans, TableEdit
-from .document import Document, key_path
-from .errors import PiaError
-from .forms import Form, Node
-from .legacy import LEGACY_KEY
-from .textdiff import (LIST_JOIN, cosmetic_key, list_change, option_key, similarity, text_change,
+from pia_changes.diff.change import Change, DiffResult, Spans, TableEdit
+from pia_changes.document.model import Document, key_path
+from pia_changes.errors import PiaError
+from pia_changes.forms import Form, Node
+from pia_changes.document.legacy import LEGACY_KEY
+from pia_changes.diff.text import (LIST_JOIN, cosmetic_key, list_change, option_key, similarity, text_change,
                        whole)
-from .wareki import parse_date
+from pia_changes.text.wareki import parse_date
 
 MATCH_THRESHOLD = 0.6  # least similarity for two differently named entries to be the same one
 

@@ -21,20 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from .errors import PiaError
+from pia_changes.errors import PiaError
 
-if TYPE_CHECKING:  # re-exported lazily by __getattr__ below
-    from .trailers import Decision, Trailers, parse_trailers
-
-__all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags", "Trailers", "Decision", "parse_trailers"]
-
-
-def __getattr__(name: str) -> object:
-    """Trailers, Decision and parse_trailers, re-exported without importing them up front."""
-    if name in ("Trailers", "Decision", "parse_trailers"):
-        from . import trailers
-        return getattr(trailers, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags"]
 
 
 SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
@@ -60,7 +49,7 @@ class Revision:
 
     @property
     def trailers(self) -> Trailers:
-        from .trailers import parse_trailers  # imported when first needed: `diff` never is
+        from pia_changes.classify.trailers import parse_trailers  # imported when first needed: `diff` never is
         return parse_trailers(self.message)
 
 

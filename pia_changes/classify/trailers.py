@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .wareki import parse_date
+from pia_changes.text.wareki import parse_date
 
 # Trailer name (NFKC, casefolded) → field of Trailers.
 KEYS = {

@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PiaError
-from .history import GitRepo
-from .output import write_atomic
+from pia_changes.errors import PiaError
+from pia_changes.git.repo import GitRepo
+from pia_changes.output import write_atomic
 
 MARKER = "# pia-changes-hook: この行は pia-changes hooks install が書いた目印です（消さないでください）"
 HOOKS = {

@@ -1,6 +1,6 @@
 """`reconstruct`: a published 評価書 → a new git repository with its rebuilt history (README: Reproduction).
 
-The published 変更箇所 rows are undone newest first on the imported document (pia_changes.undo);
+The published 変更箇所 rows are undone newest first on the imported document (pia_changes.rebuild.undo);
 what could be undone is replayed as commits, one per (変更日, 提出時期) group, each followed by a
 submission tag that gives the group its 提出時期; what could not stays a legacy row, with the reason.
 """
@@ -11,16 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cells import Cell, read_cell
-from .document import DEFAULT_LIMIT, load_text
-from .errors import PiaError
-from .forms import Form, Node
-from .forms.labels import match_label
-from .history import GitRepo
-from .importer import import_text
-from .importer.build import dump_yaml
-from .legacy import LEGACY_KEY, item_raw
-from .undo import (
+from pia_changes.rebuild.cells import Cell, read_cell
+from pia_changes.document.model import DEFAULT_LIMIT, load_text
+from pia_changes.errors import PiaError
+from pia_changes.forms import Form, Node
+from pia_changes.forms.labels import match_label
+from pia_changes.git.repo import GitRepo
+from pia_changes.importer import import_text
+from pia_changes.importer.build import dump_yaml
+from pia_changes.document.legacy import LEGACY_KEY, item_raw
+from pia_changes.rebuild.undo import (
     ENTRY_DELETED,
     NO_CHANGE,
     NO_ENTRY,
@@ -38,8 +38,8 @@ from .undo import (
     slots_for,
     undo,
 )
-from .wareki import format_wareki, parse_date
-from .yamlread import too_large
+from pia_changes.text.wareki import format_wareki, parse_date
+from pia_changes.document.yamlread import too_large
 
 JST = dt.timezone(dt.timedelta(hours=9))
 TIMINGS = ("事前", "事後")
@@ -358,7 +358,7 @@ def plan_text(raw: bytes, name: str) -> tuple[Plan, list[str]]:
 
 
 def config_bytes() -> bytes:
-    from .init import template_dir
+    from pia_changes.rebuild.init import template_dir
     return (template_dir() / CONFIG_FILE).read_bytes()
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .config import Config
-from .errors import PiaError
-from .history import GitRepo
-from .table import History, read_history
+from pia_changes.config import Config
+from pia_changes.errors import PiaError
+from pia_changes.git.repo import GitRepo
+from pia_changes.table.build import History, read_history
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cells import Cell, normalise, read_cell, read_options
-from .history import GitRepo
-from .reconstruct import Reconstruction, RowPlan, reconstruct
-from .table import first_containing
-from .textdiff import EXCERPT_JOIN
-from .wareki import parse_date
+from pia_changes.rebuild.cells import Cell, normalise, read_cell, read_options
+from pia_changes.git.repo import GitRepo
+from pia_changes.rebuild.reconstruct import Reconstruction, RowPlan, reconstruct
+from pia_changes.table.build import first_containing
+from pia_changes.diff.text import EXCERPT_JOIN
+from pia_changes.text.wareki import parse_date
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """An empty assessment of a form: every key present, every value empty — the starter staff fill in."""
 from __future__ import annotations
 
-from .document import FORM_KEY, VERSION_KEY
-from .forms import Form, Node
-from .legacy import LEGACY_KEY
+from pia_changes.document.model import FORM_KEY, VERSION_KEY
+from pia_changes.forms import Form, Node
+from pia_changes.document.legacy import LEGACY_KEY
 
 
 def _value(node: Node, entries: int) -> object:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .rows import Finding
+from pia_changes.table.rows import Finding
 
 STRICT_KINDS = frozenset({"unresolved_review"})  # errors under --strict besides error-level ones
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InvalidDocument, PiaError, Problem
-from .forms import FORM_FILES, Form, Node, load_form
-from .legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
-from .wareki import parse_date
-from .yamlread import Tree, decode, parse, read_input
+from pia_changes.errors import InvalidDocument, PiaError, Problem
+from pia_changes.forms import FORM_FILES, Form, Node, load_form
+from pia_changes.document.legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
+from pia_changes.text.wareki import parse_date
+from pia_changes.document.yamlread import Tree, decode, parse, read_input
 
 FORM_KEY = "様式"
 VERSION_KEY = "様式版"

@@ -1,7 +1,7 @@
 """The example repository of `pia-changes init DIR --example` (Decisions: The example repository).
 
 Two published 評価書 shipped with the package — seed 004 as `assessments/kaigo.yaml`, seed 000 as
-`assessments/jyuki.yaml` — are reconstructed (pia_changes.reconstruct) and their rebuilt
+`assessments/jyuki.yaml` — are reconstructed (pia_changes.rebuild.reconstruct) and their rebuilt
 histories committed interleaved by date in one repository, each file with its own submission tags
 (`submitted/kaigo/…`, `submitted/jyuki/…`), with `pia-changes.toml`. `generate` there prints both
 変更箇所 tables.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .errors import PiaError
-from .history import GitRepo
-from .reconstruct import (
+from pia_changes.errors import PiaError
+from pia_changes.git.repo import GitRepo
+from pia_changes.rebuild.reconstruct import (
     ASSESSMENTS_DIR,
     CONFIG_FILE,
     config_bytes,

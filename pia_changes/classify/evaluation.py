@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .change import Change, Classification
-from .classify import ClassifyContext, classify
-from .config import Config
-from .forms import Node, load_form, walk
-from .forms.labels import Match, match_label
-from .publisher import publisher_important
-from .textnorm import html_to_text
+from pia_changes.diff.change import Change, Classification
+from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.config import Config
+from pia_changes.forms import Node, load_form, walk
+from pia_changes.forms.labels import Match, match_label
+from pia_changes.classify.publisher import publisher_important
+from pia_changes.text.normalise import html_to_text
 
 # domain.md: the exemptions a publisher may name for a ※ item, by keywords.
 EXEMPTION_KEYWORDS: dict[str, tuple[str, ...]] = {

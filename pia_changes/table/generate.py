@@ -6,12 +6,12 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .config import Config, load_config
-from .errors import PiaError
-from .history import GitRepo
+from pia_changes.config import Config, load_config
+from pia_changes.errors import PiaError
+from pia_changes.git.repo import GitRepo
 
 if TYPE_CHECKING:
-    from .rows import Table
+    from pia_changes.table.rows import Table
 
 
 def assessment_targets(repo: GitRepo, config: Config, files: list[str]) -> list[str]:
@@ -38,7 +38,7 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
     Without FILES, an assessment file that has never been committed (a draft) is left out and
     its path appended to SKIPPED, rather than blocking the tables of the others. PROGRESS
     (table.Progress) is told how far the walk of each history has come."""
-    from .table import build_table  # imported here: `diff` imports this module for assessment_targets
+    from pia_changes.table.build import build_table  # imported here: `diff` imports this module for assessment_targets
     repo = GitRepo.discover(start)
     with repo:
         config = load_config(repo.root)

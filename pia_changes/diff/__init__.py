@@ -1,0 +1,1 @@
+"""Semantic diff of two assessments: Change values, identity-aligned groups, changed spans."""

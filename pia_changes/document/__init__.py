@@ -1,0 +1,1 @@
+"""The assessment file: YAML with line numbers → Document, validation, legacy rows, starters."""

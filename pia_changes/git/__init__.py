@@ -1,0 +1,1 @@
+"""The one door to git: own hardened plumbing on the hot read path, GitPython off it."""

@@ -1,0 +1,1 @@
+"""Text as the documents write it: the comparison key, 和暦 dates, decoding."""
