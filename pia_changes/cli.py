@@ -161,10 +161,9 @@ def format_option(choices: tuple[str, ...], default: str | None):
 
 
 def print_findings(findings) -> None:
-    labels = {"error": "エラー", "warning": "警告", "info": "情報"}
+    from pia_changes.table.findings import finding_text
     for f in findings:
-        mark = "（確認済み）" if f.acknowledged else ""
-        click.echo(f"{labels.get(f.level, f.level)}[{f.id}]{mark}: {f.message}", err=True)
+        click.echo(finding_text(f), err=True)
 
 
 @cli.command()
@@ -219,26 +218,14 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
 @handle_errors
 def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic: bool, exit_code: bool) -> None:
     """版と版の意味のある差分を表示する（[REV_A [REV_B]] [FILE]、または A.yaml B.yaml）。"""
-    import json
-
-    from pia_changes.diff.revisions import change_json, compare_revisions
     from pia_changes.config import load_config
-    from pia_changes.render.difftext import diff_markdown, diff_text
+    from pia_changes.diff.revisions import compare_revisions
+    from pia_changes.render.difftext import diff_json_text, diff_markdown, diff_text
 
     results = compare_revisions(args, cached)
     separator = load_config(Path.cwd()).label_separator
-    if fmt == "json":
-        payload = {
-            "changes": [change_json(r.assessment, c, v, separator) for r in results
-                        for c, v in zip(r.result.changes, r.verdicts) if include_cosmetic or not c.cosmetic],
-            "table_edits": [{"assessment": r.assessment, "index": e.index, "kind": e.kind,
-                             "before": e.before, "after": e.after} for r in results for e in r.result.table_edits],
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-    elif fmt == "md":
-        click.echo(diff_markdown(results, include_cosmetic, separator), nl=False)
-    else:
-        click.echo(diff_text(results, include_cosmetic, separator), nl=False)
+    writer = {"json": diff_json_text, "md": diff_markdown}.get(fmt, diff_text)
+    click.echo(writer(results, include_cosmetic, separator), nl=False)
     if exit_code and any(r.result.significant() for r in results):
         sys.exit(1)
 

@@ -142,8 +142,8 @@ def test_markdown():
     assert "システム1: 甲<br>システム2: 乙" in text
     assert "（要確認）" in text
     assert "履歴は 2024-01-01 以降のみ完全です" in text
-    assert "- [error] 重要な変更が事後です" in lines
-    assert "- [warning] 要確認の行があります" in lines
+    assert "- エラー[f-1a2b3c4d]: 重要な変更が事後です" in lines
+    assert "- 警告[f-5e6f7a8b]: 要確認の行があります" in lines
     assert "<script" not in text and "&lt;script>" in text
 
 
@@ -290,7 +290,7 @@ def test_html_page_is_self_contained_and_marks_rows():
     assert text.count('<tr class="important"') == 2           # git_row and hostile_row
     assert '<tr class="review"' in text and 'class="moved"' in text
     assert "令和7年6月1日" in text and "（要確認）" in text
-    assert '<li class="error">[error] 重要な変更が事後です</li>' in text
+    assert '<li class="error">エラー[f-1a2b3c4d]: 重要な変更が事後です</li>' in text
     assert "<mark>新</mark>システムで処理する。" in text
     assert "".join(f"<th scope=\"col\">{h}</th>" for h in STANDARD) in text
 

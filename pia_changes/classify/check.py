@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.classify.apply import counts_as_important, judge_changes
 from pia_changes.config import Config, load_config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document, load_bytes
 from pia_changes.errors import InvalidDocument, PiaError
-from pia_changes.table.findings import FindingCollector, fails_strict
+from pia_changes.table.findings import FindingCollector, fails_strict, review_message
 from pia_changes.git.repo import GitRepo
 from pia_changes.table.rows import Finding
-from pia_changes.table.build import per_item_trailers
 from pia_changes.classify.trailers import Trailers, parse_trailers
 
 HEARING = "住民等の意見聴取"
@@ -133,23 +132,17 @@ def _check_one(repo: GitRepo, head: str | None, path: str, config: Config, trail
 
 def _classify(path: str, changes: list, form: str, config: Config, trailers: Trailers | None,
               report: CheckReport, findings: FindingCollector) -> int:
-    """Judge each change with the trailers that apply to it; the number of 重要な変更."""
+    """Judge each change with the trailers that apply to it; the number of 重要な変更, deferred
+    (要確認) ones counted in: a proposed exemption counts until a 判定 trailer confirms it."""
     count = 0
-    for change in changes:
-        own = per_item_trailers(trailers, change, changes) if trailers is not None else {}
-        context = ClassifyContext(form, config,
-                                  decision=own.get("decision") or (trailers.decision if trailers else None),
-                                  reason_text=own.get("reason") or (trailers.reason if trailers else None))
-        verdict = classify(change, context)
-        label = change.label(config.label_separator)
+    for judged in judge_changes(changes, form, config, trailers):
+        verdict, label = judged.verdict, judged.change.label(config.label_separator)
         if verdict.needs_review and not verdict.manual:
-            review = verdict.review_reason or "判定の確認が必要です"
-            findings.add("warning", "unresolved_review", f"{path}: {label}: {review}（コミットメッセージに"
-                         "「判定: 重要」又は「判定: 非重要（理由）」を書いて確定してください）", item_id=change.item_id)
-        if verdict.important:
+            findings.add("warning", "unresolved_review", f"{path}: {review_message(label, verdict.review_reason)}",
+                         item_id=judged.change.item_id)
+        if counts_as_important(verdict):
             count += 1
-            day = own.get("change_date") or (trailers.change_date if trailers else None)
-            report.important.append(ImportantChange(path, label, verdict.procedure, day))  # type: ignore[arg-type]
+            report.important.append(ImportantChange(path, label, verdict.procedure, judged.change_date))
     return count
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pia_changes.diff.change import Change, Classification, DiffResult
-from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.classify.apply import judge_changes
+from pia_changes.diff.change import Classification, DiffResult
 from pia_changes.config import Config, load_config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document, load, load_bytes
@@ -35,8 +35,7 @@ def split_arguments(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 def classify_all(result: DiffResult, form: str, config: Config) -> tuple[Classification, ...]:
-    context = ClassifyContext(form, config)
-    return tuple(classify(c, context) for c in result.changes)
+    return tuple(j.verdict for j in judge_changes(result.changes, form, config))
 
 
 def compare_files(old_path: str, new_path: str) -> Compared:
@@ -112,21 +111,3 @@ def _compare(path: str, old_raw: bytes | None, new_raw: bytes | None, old_name: 
         new = load_bytes(new_raw, new_name, config.max_input_bytes)
     result = diff(old, new)
     return Compared(path, result, classify_all(result, new.form.form, config))
-
-
-def change_json(assessment: str, change: Change, verdict: Classification, separator: str) -> dict:
-    """One change in diff's JSON contract (the row keys without timing, submitted, source)."""
-    before, after = change.spans
-    out = {
-        "assessment": assessment, "change_date": None, "commit": None,
-        "item": change.label(separator), "item_id": change.item_id, "kind": change.kind,
-        "before": change.before, "after": change.after,
-        "spans": {"before": [list(s) for s in before], "after": [list(s) for s in after]},
-        "important": verdict.important, "reason_code": verdict.reason_code,
-        "needs_review": verdict.needs_review, "review_reason": verdict.review_reason,
-        "manual": verdict.manual, "moved": change.moved, "required_timing": verdict.required_timing,
-        "procedure": list(verdict.procedure), "timing_reason": verdict.timing_reason,
-    }
-    if change.cosmetic:
-        out["cosmetic"] = True
-    return out

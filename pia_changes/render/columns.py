@@ -178,11 +178,6 @@ def note_lines(table: Table) -> list[str]:
     return lines + list(table.notes)
 
 
-def finding_line(finding: Finding) -> str:
-    text = f"[{finding.level}] {finding.message}"
-    return text + "（確認済み）" if finding.acknowledged else text
-
-
 def heading(table: Table) -> str:
     return f"{table.title}（{table.assessment}）"
 

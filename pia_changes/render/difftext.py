@@ -1,7 +1,21 @@
-"""Human output of `diff`: coloured text for a terminal (click strips colour when piped), or markdown."""
+"""Output of `diff`: coloured text for a terminal (click strips colour when piped), markdown, json."""
 from __future__ import annotations
 
+import json
+
 from pia_changes.diff.revisions import Compared
+from pia_changes.table.rows import diff_json
+
+
+def diff_json_text(results: list[Compared], include_cosmetic: bool, separator: str) -> str:
+    """`{"changes": [...], "table_edits": [...]}` (design.md: CLI contract)."""
+    payload = {
+        "changes": [diff_json(r.assessment, c, v, separator) for r in results
+                    for c, v in zip(r.result.changes, r.verdicts) if include_cosmetic or not c.cosmetic],
+        "table_edits": [{"assessment": r.assessment, "index": e.index, "kind": e.kind,
+                         "before": e.before, "after": e.after} for r in results for e in r.result.table_edits],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 def _verdict_text(verdict) -> str:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from html import escape
 
 from pia_changes.table.rows import Row, Table
-from pia_changes.render.columns import (PrintedRow, finding_line, heading, headers, note_lines, pieces, printed_rows,
+from pia_changes.table.findings import finding_text
+from pia_changes.render.columns import (PrintedRow, heading, headers, note_lines, pieces, printed_rows,
                       span_columns)
 
 TITLE = "（別添）変更箇所"
@@ -62,7 +63,7 @@ def table_section(table: Table, layout: str, gannen: bool,
         out.append('<p class="note">変更箇所はありません。</p>')
     if table.findings and with_findings:
         out += ["<h3>指摘事項</h3>", '<ul class="findings">']
-        out += [f'<li class="{escape(f.level)}">{escape(finding_line(f))}</li>'
+        out += [f'<li class="{escape(f.level)}">{escape(finding_text(f))}</li>'
                 for f in table.findings]
         out.append("</ul>")
     out.append("</section>")

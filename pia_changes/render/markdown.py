@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from pia_changes.table.rows import Table
-from pia_changes.render.columns import finding_line, heading, headers, note_lines, printed_rows
+from pia_changes.table.findings import finding_text
+from pia_changes.render.columns import heading, headers, note_lines, printed_rows
 
 TITLE = "（別添）変更箇所"
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -32,7 +33,7 @@ def _section(table: Table, layout: str, gannen: bool) -> list[str]:
         lines += ["変更箇所はありません。", ""]
     if table.findings:
         lines += ["### 指摘事項", ""]
-        lines += [f"- {_inline(finding_line(f))}" for f in table.findings] + [""]
+        lines += [f"- {_inline(finding_text(f))}" for f in table.findings] + [""]
     return lines
 
 

@@ -10,13 +10,13 @@ from html import escape
 
 from pia_changes.classify.rules import DECISION_REASONS
 from pia_changes.render.columns import pieces, text_cell
+from pia_changes.table.findings import LEVEL_NAMES
 from pia_changes.table.rows import Finding, Row
 from pia_changes.text.wareki import format_wareki
 from pia_changes.report.model import AssessmentView, RevisionView, row_findings, section_of
 
 REASON_NAMES = {"important_item": "※の項目の変更", "threshold": "しきい値判断の変更",
                 **{code: name for name, code in DECISION_REASONS.items()}}
-LEVELS = {"error": "エラー", "warning": "警告", "info": "情報"}
 
 
 def _e(text: object) -> str:
@@ -40,7 +40,7 @@ def finding_items(findings: tuple[Finding, ...] | list[Finding], label: str = ""
         classes = f.level + (" acknowledged" if f.acknowledged else "")
         ack = '<span class="badge ack">確認済み</span>' if f.acknowledged else ""
         out.append(f'<li class="{classes}" data-finding="{_e(f.id)}">{ack}'
-                   f'{_e(LEVELS.get(f.level, f.level))}: {_e(message)} <code>{_e(f.id)}</code></li>')
+                   f'{_e(LEVEL_NAMES.get(f.level, f.level))}: {_e(message)} <code>{_e(f.id)}</code></li>')
     return "".join(out)
 
 
@@ -50,7 +50,7 @@ def finding_badges(findings: tuple[Finding, ...]) -> str:
     for f in findings:
         key = ("ack", True) if f.acknowledged else (f.level, False)
         counts[key] = counts.get(key, 0) + 1
-    names = {**LEVELS, "ack": "確認済み"}
+    names = {**LEVEL_NAMES, "ack": "確認済み"}
     return "".join(f' <span class="badge finding {level}">{names.get(level, level)} {n}</span>'
                    for (level, _), n in sorted(counts.items()))
 

@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pia_changes.diff.change import Change, Classification
-from pia_changes.classify.rules import ClassifyContext, classify
+from pia_changes.classify.apply import judge_changes, own_trailers
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
 from pia_changes.errors import PiaError
-from pia_changes.table.findings import FindingCollector
+from pia_changes.table.findings import FindingCollector, review_message
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import item_raw, legacy_object
 from pia_changes.classify.publisher import publisher_important
-from pia_changes.table.rows import Row, Table
+from pia_changes.table.rows import Row, Table, change_row
 from pia_changes.text.normalise import html_to_text
-from pia_changes.classify.trailers import Trailers
 from pia_changes.text.wareki import parse_date
 
 FIVE_YEARS = dt.timedelta(days=5 * 365 + 1)
@@ -285,32 +284,11 @@ def _text(value: object) -> str | None:
     return None if value is None else html_to_text(str(value))
 
 
-def per_item_trailers(trailers: Trailers, change: Change, changes: list[Change]) -> dict[str, object]:
-    """Trailer values written for this change's ITEM: its item id or a part of its label path
-    that no other change of the commit shares (Decisions: Trailers)."""
-    values: dict[str, object] = {}
-    for item, fields in trailers.per_item.items():
-        if item == change.item_id:
-            values.update(fields)
-            continue
-        hits = [c for c in changes if item in c.item_id or item in "".join(c.labels)]
-        if hits == [change]:
-            values.update(fields)
-    return values
-
-
 def _classified(revision: Revision, old: Document, new: Document, config: Config
                 ) -> list[tuple[Change, Classification]]:
     """The commit's changes (cosmetic ones left out), each classified with its trailers."""
-    trailers = revision.trailers
-    changes = list(diff(old, new).significant())
-    out = []
-    for change in changes:
-        own = per_item_trailers(trailers, change, changes)
-        context = ClassifyContext(new.form.form, config, decision=own.get("decision") or trailers.decision,
-                                  reason_text=own.get("reason") or trailers.reason)
-        out.append((change, classify(change, context)))
-    return out
+    changes = diff(old, new).significant()
+    return [(j.change, j.verdict) for j in judge_changes(changes, new.form.form, config, revision.trailers)]
 
 
 def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Change, Classification]],
@@ -324,7 +302,7 @@ def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Cha
     submission = first_containing(repo, revision.sha, tags) if classified else None
     out = []
     for change, verdict in classified:
-        own = per_item_trailers(trailers, change, changes)
+        own = own_trailers(trailers, change, changes)
         day = own.get("change_date") or trailers.change_date or revision.author_date.date()
         manual_timing = own.get("timing") or trailers.timing
         submitted_on = submission.date if submission else today
@@ -342,18 +320,8 @@ def first_containing(repo: GitRepo, commit: str, tags: list[SubmissionTag]) -> S
 
 
 def _row(c: Computed, config: Config) -> Row:
-    change, verdict = c.change, c.verdict
-    before, after = change.spans
-    return Row(
-        change_date=c.change_date, item=change.label(config.label_separator), item_id=change.item_id,
-        kind=change.kind, before=change.before, after=change.after, timing=c.timing,
-        timing_reason=verdict.timing_reason, source="git", labels=change.printed_labels,
-        spans={"before": [list(s) for s in before], "after": [list(s) for s in after]},
-        submitted=c.submitted, required_timing=verdict.required_timing, important=verdict.important,
-        reason_code=verdict.reason_code, needs_review=verdict.needs_review,
-        review_reason=verdict.review_reason, manual=verdict.manual or c.manual_timing, moved=change.moved,
-        procedure=verdict.procedure, commit=c.revision.sha,
-    )
+    return change_row(c.change, c.verdict, config.label_separator, change_date=c.change_date, timing=c.timing,
+                      submitted=c.submitted, manual=c.verdict.manual or c.manual_timing, commit=c.revision.sha)
 
 
 def _timing_findings(computed: list[Computed], today: dt.date, config: Config,
@@ -361,9 +329,7 @@ def _timing_findings(computed: list[Computed], today: dt.date, config: Config,
     for c in computed:
         sha, item, label = c.revision.sha, c.change.item_id, c.change.label(config.label_separator)
         if c.verdict.needs_review and not c.verdict.manual:
-            findings.add("warning", "unresolved_review",
-                         f"{label}: {c.verdict.review_reason or '判定の確認が必要です'}（判定 トレーラーで確定してください）",
-                         sha, item)
+            findings.add("warning", "unresolved_review", review_message(label, c.verdict.review_reason), sha, item)
         if c.verdict.reason_code == "threshold":
             findings.add("warning", "threshold", f"{label}: {c.verdict.review_reason or 'しきい値判断の結果が変わります'}",
                          sha, item)

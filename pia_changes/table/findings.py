@@ -6,6 +6,8 @@ import hashlib
 from pia_changes.table.rows import Finding
 
 STRICT_KINDS = frozenset({"unresolved_review"})  # errors under --strict besides error-level ones
+LEVEL_NAMES = {"error": "エラー", "warning": "警告", "info": "情報"}
+SETTLE_REVIEW = "コミットメッセージに「判定: 重要」又は「判定: 非重要（理由）」を書いて確定してください"
 
 
 def finding_id(commit: str | None, item_id: str | None, kind: str) -> str:
@@ -34,3 +36,14 @@ class FindingCollector:
 def fails_strict(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
     """Findings that make --strict exit 1: error level (and unresolved reviews), not acknowledged."""
     return [f for f in findings if not f.acknowledged and (f.level == "error" or f.kind in STRICT_KINDS)]
+
+
+def finding_text(finding: Finding) -> str:
+    """One finding as staff read it on stderr and in md: 「エラー[f-1a2b3c4d]（確認済み）: …」."""
+    mark = "（確認済み）" if finding.acknowledged else ""
+    return f"{LEVEL_NAMES.get(finding.level, finding.level)}[{finding.id}]{mark}: {finding.message}"
+
+
+def review_message(label: str, review_reason: str | None) -> str:
+    """The unresolved_review message, the same at commit time and in the table."""
+    return f"{label}: {review_reason or '判定の確認が必要です'}（{SETTLE_REVIEW}）"

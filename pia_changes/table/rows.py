@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pia_changes.diff.change import Change, Classification
+
 
 @dataclass(frozen=True)
 class Row:
@@ -46,6 +48,39 @@ class Row:
         if self.legacy is not None:
             out["legacy"] = self.legacy
         return out
+
+
+def change_row(change: Change, verdict: Classification, separator: str, **timing: object) -> Row:
+    """The one way from a classified change to a row: generate adds TIMING (change_date, timing,
+    submitted, commit, manual), diff's JSON and the report read the same keys."""
+    before, after = change.spans
+    fields: dict = dict(
+        change_date=None, item=change.label(separator), item_id=change.item_id, kind=change.kind,
+        before=change.before, after=change.after, timing="", timing_reason=verdict.timing_reason,
+        source="git", labels=change.printed_labels,
+        spans={"before": [list(s) for s in before], "after": [list(s) for s in after]},
+        required_timing=verdict.required_timing, important=verdict.important,
+        reason_code=verdict.reason_code, needs_review=verdict.needs_review,
+        review_reason=verdict.review_reason, manual=verdict.manual, moved=change.moved,
+        procedure=verdict.procedure,
+    )
+    fields.update(timing)
+    return Row(**fields)
+
+
+# diff --format json: the row keys without timing, submitted and source (design.md: CLI contract)
+DIFF_KEYS = ("change_date", "commit", "item", "item_id", "kind", "before", "after", "spans", "important",
+             "reason_code", "needs_review", "review_reason", "manual", "moved", "required_timing",
+             "procedure", "timing_reason")
+
+
+def diff_json(assessment: str, change: Change, verdict: Classification, separator: str) -> dict:
+    """One change in diff's JSON contract."""
+    row = change_row(change, verdict, separator).to_json()
+    out = {"assessment": assessment, **{key: row[key] for key in DIFF_KEYS}}
+    if change.cosmetic:
+        out["cosmetic"] = True
+    return out
 
 
 @dataclass(frozen=True)
