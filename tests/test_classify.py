@@ -65,6 +65,16 @@ def published(seed: str, row_no: int, form: str, path: str, **extra) -> Change:
     return change(form, path, cell(row["before"]), cell(row["after"]), **extra)
 
 
+def assert_deferred(result, exemption: str, form: str = "全項目") -> None:
+    """A proposed exemption (Decisions 2026-12-06: judgement exemptions default to 重要): 重要な変更
+    （要確認）, the exemption named for the person who settles it with a 判定 trailer."""
+    assert (result.important, result.reason_code, result.needs_review) == (True, "important_item", True)
+    assert f"「判定: 非重要（{exemption}）」" in result.review_reason
+    assert result.timing_reason == DEFAULT_WORDING["important_item"] + REVIEW_MARK
+    assert result.required_timing == "事前"
+    assert result.procedure == (PROCEDURE_ZENKOUMOKU if form == "全項目" else PROCEDURE_JUTEN)
+
+
 def judge(item: Change, form: str, **context) -> object:
     return classify(item, ClassifyContext(form=form, **context))
 
@@ -181,9 +191,8 @@ def test_org_rename_from_config_004_3(tmp_path):
 
 def test_unconfigured_org_rename_is_only_proposed_001_51():
     result = judge(published("001", 51, "全項目", "annex1"), "全項目")
-    assert (result.important, result.reason_code, result.needs_review) == (False, "org_rename", True)
+    assert_deferred(result, "組織改正")
     assert "renames" in result.review_reason
-    assert result.timing_reason.endswith(REVIEW_MARK)
 
 
 def test_rename_with_an_added_department_is_important_000_14(tmp_path):
@@ -203,11 +212,8 @@ def test_rename_with_an_added_department_is_important_000_14(tmp_path):
 ])
 def test_risk_reduced_is_proposed_for_review_001(row_no, path):
     result = judge(published("001", row_no, "全項目", path), "全項目")
-    assert (result.important, result.reason_code, result.needs_review) == (False, "risk_reduced", True)
-    assert result.review_reason and "確認してください" in result.review_reason
-    assert result.timing_reason == DEFAULT_WORDING["risk_reduced"] + "（要確認）"
-    assert result.required_timing is None
-    assert result.procedure == PROCEDURE_CORRECTION
+    assert_deferred(result, "リスク軽減")
+    assert "確認してください" in result.review_reason
 
 
 def test_measures_for_a_new_cloud_are_important_not_reduced_001_151():
@@ -224,7 +230,7 @@ def test_measures_for_a_new_cloud_added_to_a_text_are_important_004_56():
 
 def test_ticked_measure_is_risk_reduced_and_unticked_is_important():
     added = judge(change("重点項目", "III/audit", ["自己点検"], ["自己点検", "外部監査"]), "重点項目")
-    assert (added.reason_code, added.needs_review) == ("risk_reduced", True)
+    assert_deferred(added, "リスク軽減", "重点項目")
     removed = judge(change("重点項目", "III/audit", ["自己点検", "外部監査"], ["自己点検"]), "重点項目")
     assert (removed.important, removed.reason_code) == (True, "important_item")
 
@@ -232,27 +238,27 @@ def test_ticked_measure_is_risk_reduced_and_unticked_is_important():
 def test_choice_moved_up_the_scale_is_risk_reduced():
     node = find("全項目", "III/file/acquire_r1_sufficient")
     result = judge(change("全項目", "III/file/acquire_r1_sufficient", node.options[1], node.options[0]), "全項目")
-    assert (result.reason_code, result.needs_review) == ("risk_reduced", True)
+    assert_deferred(result, "リスク軽減")
     down = judge(change("全項目", "III/file/acquire_r1_sufficient", node.options[0], node.options[2]), "全項目")
     assert (down.important, down.reason_code) == (True, "important_item")
 
 
 def test_measure_now_taken_is_risk_reduced():
     result = judge(change("全項目", "III/file/use_r2_auth", "行っていない", "行っている"), "全項目")
-    assert result.reason_code == "risk_reduced"
-    assert judge(change("全項目", "III/file/use_r2_auth", "行っている", "行っていない"), "全項目").important
+    assert_deferred(result, "リスク軽減")
+    undone = judge(change("全項目", "III/file/use_r2_auth", "行っている", "行っていない"), "全項目")
+    assert (undone.important, undone.needs_review) == (True, False)
 
 
 def test_scope_narrowed_is_risk_reduced_001_7_reversed():
     row = ROWS[("001", 7)]
     item = change("全項目", "II/file/scope", cell(row["after"]), cell(row["before"]))
-    result = judge(item, "全項目")
-    assert (result.important, result.reason_code, result.needs_review) == (False, "risk_reduced", True)
+    assert_deferred(judge(item, "全項目"), "リスク軽減")
 
 
 def test_entrust_stopped_is_risk_reduced_and_started_is_important():
     stopped = judge(change("全項目", "II/file/entrust_flag", "委託する", "委託しない"), "全項目")
-    assert (stopped.reason_code, stopped.needs_review) == ("risk_reduced", True)
+    assert_deferred(stopped, "リスク軽減")
     started = judge(change("全項目", "II/file/entrust_flag", "委託しない", "委託する"), "全項目")
     assert (started.important, started.reason_code) == (True, "important_item")
 
@@ -261,14 +267,13 @@ def test_entrust_stopped_is_risk_reduced_and_started_is_important():
 def test_national_example_wording_is_proposed(seed, row_no, form):
     # ・ → ①②, 情報提供許可証 → 提供許可証, 特に慎重な対応が求められる情報 → 機微情報
     result = judge(published(seed, row_no, form, "III/file/network_r5_measure"), form)
-    assert (result.important, result.reason_code, result.needs_review) == (False, "national_example", True)
-    assert result.timing_reason == DEFAULT_WORDING["national_example"] + "（要確認）"
+    assert_deferred(result, "記載例", form)
 
 
 def test_national_example_long_vowel_004_12_before_text():
     before = cell(ROWS[("004", 12)]["before"])
     item = change("重点項目", "II/file/storage_place", before, before.replace("中間サーバー", "中間サーバ"))
-    assert judge(item, "重点項目").reason_code == "national_example"
+    assert_deferred(judge(item, "重点項目"), "記載例", "重点項目")
 
 
 # ---- 1. しきい値 ----------------------------------------------------------------------------
@@ -368,8 +373,12 @@ def test_wording_from_config_001_14(tmp_path):
                                             "risk_reduced": "リスクを軽減する変更。"})
     typo = judge(published("001", 14, "全項目", "II/file/usage_match"), "全項目", config=config)
     assert typo.timing_reason == "誤字の訂正であり、重要な変更ではない。"
-    reduced = judge(published("001", 23, "全項目", "III/file/acquire_r2_measure"), "全項目", config=config)
-    assert reduced.timing_reason == "リスクを軽減する変更。（要確認）"
+    # a judgement exemption's wording is printed once a person has settled it with 判定
+    reduced = judge(published("001", 23, "全項目", "III/file/acquire_r2_measure"), "全項目", config=config,
+                    decision="非重要（リスク軽減）")
+    assert (reduced.important, reduced.timing_reason) == (False, "リスクを軽減する変更。")
+    deferred = judge(published("001", 23, "全項目", "III/file/acquire_r2_measure"), "全項目", config=config)
+    assert deferred.timing_reason == DEFAULT_WORDING["important_item"] + REVIEW_MARK
 
 
 def test_cosmetic_change_is_not_classified_001_14():

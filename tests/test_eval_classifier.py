@@ -69,9 +69,13 @@ def test_report_has_per_seed_figures_confusion_and_disagreements(project):
 def test_overall_figures_are_consistent_with_the_rows():
     evaluation = evaluate(load_rows(DATA))
     f, c = evaluation.overall.figures, evaluation.overall.confusion
-    assert sum(c.values()) == f["consistent_rows"]
-    assert f["agreement"] == pytest.approx((c[(True, True)] + c[(False, False)]) / f["consistent_rows"])
-    assert f["important_recall"] == pytest.approx(c[(True, True)] / (c[(True, True)] + c[(True, False)]))
+    assert sum(c.values()) == f["consistent_rows"] == f["decided_rows"] + f["deferred_rows"]
+    decided = c[(True, True)] + c[(True, False)] + c[(False, True)] + c[(False, False)]
+    assert decided == f["decided_rows"]
+    assert f["agreement"] == pytest.approx((c[(True, True)] + c[(False, False)]) / f["decided_rows"])
+    found = c[(True, True)] + c[(True, "deferred")]  # a deferred important row counts as found
+    assert f["important_recall"] == pytest.approx(found / (found + c[(True, False)]))
+    assert f["deferred_rows"] <= 0.25 * f["mapped_rows"]
     assert f["publisher_inconsistent"] == f["unambiguous_rows"] - f["consistent_rows"]
     errors = [r for r in evaluation.disagreements() if r.kind == OUR_ERROR]
     assert len(errors) == c[(True, False)] + c[(False, True)]
@@ -125,7 +129,8 @@ def test_small_data_file(tmp_path):
     data = tmp_path / "rows.jsonl"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in SMALL), encoding="utf-8")
     lines, f = run("--data", str(data))
-    assert f == {"agreement": 1.0, "consistent_rows": 2, "unambiguous_rows": 2, "publisher_inconsistent": 0,
+    assert f == {"agreement": 1.0, "consistent_rows": 2, "decided_rows": 2, "deferred_rows": 0,
+                 "unambiguous_rows": 2, "publisher_inconsistent": 0,
                  "important_recall": 1.0, "false_not_important": 0, "needs_review_rate": 0.0,
                  "mapped_rows": 3, "rows": 3}
     results = evaluate(SMALL).results

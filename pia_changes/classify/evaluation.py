@@ -4,7 +4,9 @@ Each published 変更箇所 row is placed on the form by the label matcher, rebu
 describes (item, 変更前, 変更後, kind — never its 提出時期, 変更日 or 説明) and classified. The
 publisher's 説明 is read as domain.md says ("How to read a published row's label"): important,
 not important or ambiguous, and consistent with the form or not. Agreement is scored on the
-consistent rows; inconsistent and ambiguous rows are listed with our answer, not scored.
+consistent rows the engine decides; rows it defers to a person (needs_review) are counted apart
+and count as found for recall (Decisions 2026-12-06); inconsistent and ambiguous rows are listed
+with our answer, not scored.
 """
 from __future__ import annotations
 
@@ -40,10 +42,11 @@ BLANK_MARKS = {"－", "-", "—", "―", "‐", "−", "ー", "─"}  # a dash p
 _ADDED_NOTE = re.compile(r"^[（(]?右記の.{0,20}を?新たに(?:追加|追記|記載)(?:する)?。?[）)]?$")
 
 OUR_ERROR = "our error"
+DEFERRED = "deferred to a person (要確認)"
 PUBLISHER_INCONSISTENT = "publisher inconsistent with the form"
 AMBIGUOUS = "ambiguous"
 
-SCHEMA_KEYS = ("agreement", "consistent_rows", "unambiguous_rows", "publisher_inconsistent",
+SCHEMA_KEYS = ("agreement", "consistent_rows", "decided_rows", "deferred_rows", "unambiguous_rows", "publisher_inconsistent",
                "important_recall", "false_not_important", "needs_review_rate", "mapped_rows", "rows")
 
 
@@ -169,7 +172,14 @@ class RowResult:
             return AMBIGUOUS
         if not self.consistent:
             return PUBLISHER_INCONSISTENT
-        return OUR_ERROR if self.ours_important != self.publisher else None
+        if self.ours_important == self.publisher:
+            return None
+        return DEFERRED if self.deferred else OUR_ERROR
+
+    @property
+    def deferred(self) -> bool:
+        """The engine leaves the verdict to a person's 判定."""
+        return self.ours is not None and self.ours.needs_review
 
 
 def evaluate_row(row: dict) -> RowResult:
@@ -206,25 +216,31 @@ def score(results: Iterable[RowResult]) -> Scores:
     mapped = [r for r in results if r.mapped]
     unambiguous = [r for r in mapped if r.publisher is not None]
     consistent = [r for r in unambiguous if r.consistent]
-    agree = sum(1 for r in consistent if r.ours_important == r.publisher)
+    decided = [r for r in consistent if not r.deferred]
+    agree = sum(1 for r in decided if r.ours_important == r.publisher)
     pub_important = [r for r in consistent if r.publisher]
     false_not_important = sum(
         1 for r in unambiguous
         if r.publisher and form_starred(r.match.node, r.form)
-        and r.ours_important is False and not r.ours.needs_review)
+        and r.ours_important is False and not r.deferred)
     figures = {
-        "agreement": _ratio(agree, len(consistent)),
+        "agreement": _ratio(agree, len(decided)),
         "consistent_rows": len(consistent),
+        "decided_rows": len(decided),
+        "deferred_rows": len(consistent) - len(decided),
         "unambiguous_rows": len(unambiguous),
         "publisher_inconsistent": len(unambiguous) - len(consistent),
-        "important_recall": _ratio(sum(1 for r in pub_important if r.ours_important), len(pub_important)),
+        "important_recall": _ratio(sum(1 for r in pub_important if r.ours_important or r.deferred),
+                                   len(pub_important)),
         "false_not_important": false_not_important,
-        "needs_review_rate": _ratio(sum(1 for r in mapped if r.ours.needs_review), len(mapped)),
+        "needs_review_rate": _ratio(sum(1 for r in mapped if r.deferred), len(mapped)),
         "mapped_rows": len(mapped),
         "rows": len(results),
     }
-    confusion = {(p, o): sum(1 for r in consistent if r.publisher is p and bool(r.ours_important) is o)
+    confusion = {(p, o): sum(1 for r in decided if r.publisher is p and bool(r.ours_important) is o)
                  for p in (True, False) for o in (True, False)}
+    confusion.update({(p, "deferred"): sum(1 for r in consistent if r.deferred and r.publisher is p)
+                      for p in (True, False)})
     return Scores(figures, confusion)
 
 
@@ -272,9 +288,11 @@ def _scores_lines(title: str, scores: Scores) -> list[str]:
     f, c = scores.figures, scores.confusion
     lines = [f"== {title}",
              "  " + "  ".join(f"{k}={_fmt(f[k])}" for k in SCHEMA_KEYS),
-             "  consistent rows: publisher × ours   ours important   ours not important",
-             f"    publisher important            {c[(True, True)]:>14}   {c[(True, False)]:>17}",
-             f"    publisher not important        {c[(False, True)]:>14}   {c[(False, False)]:>17}"]
+             "  consistent rows: publisher × ours   ours important   ours not important   deferred (要確認)",
+             f"    publisher important            {c[(True, True)]:>14}   {c[(True, False)]:>17}"
+             f"   {c[(True, 'deferred')]:>16}",
+             f"    publisher not important        {c[(False, True)]:>14}   {c[(False, False)]:>17}"
+             f"   {c[(False, 'deferred')]:>16}"]
     return lines
 
 

@@ -34,6 +34,16 @@ _LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示
 ORG_SUFFIXES = ("課", "室", "係", "部", "局", "所", "署", "庁", "省", "センター", "会社", "機構", "協会",
                 "組合", "法人", "担当", "委員会", "事業団", "公社", "連合会", "支社", "支店", "グループ",
                 "責任者", "管理者")  # …and posts (特定個人情報管理責任者): named by the organisation
+# Where data is kept: never an organisation, whatever its suffix (電算機室, データセンター, 庁舎).
+PLACE_SUFFIXES = ("庁舎", "棟", "館", "階", "ビル", "施設", "倉庫", "書庫", "金庫", "ルーム", "サーバ", "サーバー",
+                  "データセンター", "クラウド", "拠点", "電算室", "電算機室", "サーバ室", "サーバー室", "機械室",
+                  "マシン室", "端末", "システム")
+PLACE_ITEM_WORDS = ("保管場所", "場所")
+# Kinds of organisation name: a rename keeps the kind (法務省 → 出入国在留管理庁, 市民課 → 市民窓口課).
+ORG_KINDS = (("省", "庁", "委員会"),
+             ("部", "局", "課", "室", "係", "担当", "グループ", "センター", "所", "署", "支社", "支店"),
+             ("会社", "法人", "機構", "協会", "組合", "事業団", "公社", "連合会"),
+             ("責任者", "管理者"))
 COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
 MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
@@ -212,7 +222,7 @@ def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
     if node.type == "text" and (_national_wording_only(node, a, b, labels) or _national_rewording(labels, a, b)):
         return Exemption("national_example",
                          "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。")
-    if _org_word_swapped(a, b):
+    if _org_word_swapped(node, a, b):
         return Exemption("org_rename",
                          "組織名の変更と推定しました。組織改正による名称変更であれば pia-changes.toml の"
                          " [organisation] renames に登録すると自動で判定されます。")
@@ -349,8 +359,13 @@ def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
     return not (_terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS))
 
 
-def _org_word_swapped(a: str, b: str) -> bool:
-    """Every edit stays inside one organisation or company name (…室 → …課, 若里…センター → …センター)."""
+def _org_word_swapped(node: Node, a: str, b: str) -> bool:
+    """Every edit stays inside one organisation or company name, swapped for a name of the same
+    kind (…課 → …課, 若里…センター → …センター). Never in an item that says where the data is kept
+    (a room, building or data centre there is a place, not an organisation: only the configured
+    renames apply) and never a place or a system on either side (domain.md: 組織の名称の変更)."""
+    if any(w in node.key + node.label for w in PLACE_ITEM_WORDS):
+        return False
     ka, kb = compare_key(a), compare_key(b)
     edits = _edits(ka, kb)
     if not ka or not kb or not edits:
@@ -362,11 +377,27 @@ def _org_word_swapped(a: str, b: str) -> bool:
         word_a, word_b = _word(ka, i1, i2), _word(kb, j1, j2)
         head_a = word_a[:len(word_a) - len(_tail(ka, i2))]
         head_b = word_b[:len(word_b) - len(_tail(kb, j2))]
-        whole = _is_org_word(word_a) and _is_org_word(word_b)
-        leading = _is_org_word(head_a) and _is_org_word(head_b)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
+        whole = _same_kind(word_a, word_b)
+        leading = _same_kind(head_a, head_b)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
         if word_a == word_b or not (whole or leading):
             return False
     return True
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Both plainly organisation names of one kind: the same suffix (課/課, 部/部, 会社/会社), and
+    neither a place nor a system."""
+    if not (_is_org_word(a) and _is_org_word(b)) or any(w.endswith(PLACE_SUFFIXES) for w in (a, b)):
+        return False
+    return _org_kind(a) == _org_kind(b)
+
+
+def _org_kind(word: str) -> int | None:
+    """Which of ORG_KINDS a name belongs to, by its prefix (株式会社…) or its longest suffix."""
+    if word.startswith(COMPANY_PREFIXES):
+        return ORG_KINDS.index(ORG_KINDS[2])
+    suffix = max((s for s in ORG_SUFFIXES if word.endswith(s)), key=len, default=None)
+    return next((n for n, kind in enumerate(ORG_KINDS) if suffix in kind), None)
 
 
 def _tail(text: str, end: int) -> str:

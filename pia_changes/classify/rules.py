@@ -40,6 +40,15 @@ DEFAULT_WORDING = {
 REVIEW_MARK = "（要確認）"
 # Decisions: Trailers — 判定: 非重要（理由）; one list, the trailer parser's.
 DECISION_REASONS = EXEMPTIONS
+REASON_NAMES = {code: name for name, code in EXEMPTIONS.items()}
+# What a person confirms before settling a proposed exemption (domain.md: Exempt changes to ※ items).
+EXEMPTION_TESTS = {
+    "risk_reduced": "漏えいその他の事態を発生させるリスクを明らかに軽減させる変更",
+    "national_example": "国の記載例に合わせた記載の変更で、取扱いが変わらないもの",
+    "org_rename": "組織改正に伴う名称の変更のみ",
+    "law_change": "法令改正に伴う条項等の変更のみ（事務の追加なし）",
+    "typo": "誤字脱字の修正のみ",
+}
 
 PROCEDURE_ZENKOUMOKU = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
 PROCEDURE_JUTEN = ("再実施", "委員会への提出", "公表")
@@ -158,9 +167,16 @@ def _judge(change: Change, context: ClassifyContext) -> _Verdict:
         return _Verdict(False, "other_item")
     proposed: Exemption | None = proposed_exemption(node, change.labels, before, after,
                                                     change.old_value, change.new_value)
-    if proposed is not None:  # sketch step 4: never a silent 'not important'
-        return _Verdict(False, proposed.code, proposed.review)
+    if proposed is not None:  # sketch step 4 (Decisions 2026-12-06: judgement exemptions default to 重要)
+        return _Verdict(True, "important_item", deferred_review(proposed))
     return _Verdict(True, "important_item")
+
+
+def deferred_review(proposed: Exemption) -> str:
+    """Why a person must decide, naming the exemption they may confirm with a 判定 trailer."""
+    reason = REASON_NAMES[proposed.code]
+    return (f"{proposed.review} {EXEMPTION_TESTS[proposed.code]}であれば「判定: 非重要（{reason}）」で、"
+            "そうでなければ「判定: 重要」で確定してください。")
 
 
 def _starred(node: Node) -> bool:
