@@ -199,10 +199,6 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
     else:
         text = data.decode("utf-8")
         click.echo(text, nl=not text.endswith("\n"))
-    for table in tables:
-        if table.complete_since:
-            click.echo(f"{table.assessment}: 浅いクローンのため、表は {table.complete_since.isoformat()} 以降の履歴から作りました"
-                       "（完全な表には git fetch --unshallow）", err=True)
     findings = [f for t in tables for f in t.findings]
     print_findings(findings)
     if strict and fails_strict(findings):
@@ -309,9 +305,10 @@ def check_command(files: tuple[str, ...], message_file: str | None, strict: bool
     for line in report.errors + report.trailer_problems:
         click.echo(line, err=True)
     print_findings(report.findings)
-    if report.refusal:
-        click.echo(report.refusal, err=True)
-    if report.failed or (strict and report.fails_strict()):
+    reason = report.stop_reason(strict)
+    if reason:
+        click.echo(f"コミットを中止しました: {reason}", err=True)
+        click.echo(f"直してから、もう一度: {report.recovery(message_file)}", err=True)
         sys.exit(1)
 
 

@@ -26,6 +26,7 @@ class Config:
     org_renames: dict[str, str] = field(default_factory=dict)
     wording: dict[str, str] = field(default_factory=dict)
     acknowledged: frozenset[str] = frozenset()
+    former_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path → earlier paths
 
     @property
     def max_input_bytes(self) -> int:
@@ -61,6 +62,7 @@ def load_config(root: Path) -> Config:
     submission = _expect(raw.get("submission", {}), dict, "[submission]", path)
     organisation = _expect(raw.get("organisation", {}), dict, "[organisation]", path)
     findings = _expect(raw.get("findings", {}), dict, "[findings]", path)
+    per_file = _expect(raw.get("assessment", {}), dict, "[assessment]", path)
     globs = raw.get("assessments", ["assessments/*.yaml"])
     if isinstance(globs, str):
         globs = [globs]
@@ -77,4 +79,16 @@ def load_config(root: Path) -> Config:
         wording={str(k): str(v) for k, v in _expect(raw.get("wording", {}), dict, "[wording]", path).items()},
         acknowledged=frozenset(str(x) for x in
                                _expect(findings.get("acknowledged", []), list, "[findings] acknowledged", path)),
+        former_names=_former_names(per_file, path),
     )
+
+
+def _former_names(per_file: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    """[assessment."assessments/new.yaml"] former_names = ["assessments/old.yaml"]: renames git
+    cannot detect (Decisions 2026-12-06: Tags follow the file)."""
+    out = {}
+    for name, table in per_file.items():
+        table = _expect(table, dict, f'[assessment."{name}"]', path)
+        names = _expect(table.get("former_names", []), list, f'[assessment."{name}"] former_names', path)
+        out[str(name).removeprefix("./")] = tuple(str(n).removeprefix("./") for n in names)
+    return out

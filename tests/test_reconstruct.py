@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from pathlib import PurePosixPath
 import sys
 from importlib import resources
 from pathlib import Path
@@ -196,7 +197,7 @@ def test_reconstruct_writes_a_baseline_and_one_commit_per_date_and_timing(kaigo_
     by_target = {t.target: t for t in tags}
     for revision in revisions[1:]:
         tag = by_target[revision.sha]
-        assert tag.name == f"submitted/004_a91eed273516a844/{tag.date.isoformat()}" and tag.covers(path)
+        assert tag.name == f"submitted/004_a91eed273516a844/{tag.date.isoformat()}" and tag.stem == PurePosixPath(path).stem
         change_date, timing = revision.trailers.change_date, revision.trailers.timing
         assert (tag.date < change_date) if timing == "事前" else (tag.date > change_date)
         assert revision.author_date.date() == (change_date - dt.timedelta(days=1) if timing == "事前" else change_date)

@@ -9,6 +9,7 @@ this tool exists to prevent. The message is only read, never edited.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -44,6 +45,7 @@ class CheckReport:
     findings: tuple[Finding, ...] = ()                        # unresolved reviews
     trailer_problems: list[str] = field(default_factory=list) # unreadable trailers (commit-msg stage)
     refusal: str | None = None                                # commit-msg: why the message is refused
+    checked: list[str] = field(default_factory=list)          # the assessment paths looked at
 
     @property
     def failed(self) -> bool:
@@ -52,8 +54,28 @@ class CheckReport:
 
     def fails_strict(self) -> bool:
         """Exit 1 under --strict: unsettled reviews, or trailers that cannot be read (the message
-        can still be fixed now; once pushed it cannot)."""
-        return bool(fails_strict(self.findings) or self.trailer_problems)
+        can still be fixed now; once pushed it cannot). A declared 事後 never fails: recording a
+        late change must stay possible (Decisions 2026-12-06: declared_after)."""
+        failing = [f for f in fails_strict(self.findings) if f.kind != "declared_after"]
+        return bool(failing or self.trailer_problems)
+
+    def stop_reason(self, strict: bool) -> str | None:
+        """Why the commit is stopped, in one sentence; None when it goes ahead."""
+        if self.errors:
+            return "評価書が様式に合いません（上の指摘を直してください）"
+        if self.refusal:
+            return self.refusal
+        if strict and self.fails_strict():
+            return ("読めないトレーラーがあります" if self.trailer_problems else
+                    "判定が確定していない変更があります（上の指摘のとおり「判定: 重要」又は「判定: 非重要（理由）」を書いてください）")
+        return None
+
+    def recovery(self, message_name: str | None) -> str:
+        """A command that retries the commit. A refused `git commit -a` leaves the change
+        unstaged, so the checked files are staged again first."""
+        add = "git add -- " + " ".join(shlex.quote(p) for p in self.checked) + " && " if self.checked else ""
+        retry = f"git commit -e -F {shlex.quote(message_name)}" if message_name else "git commit"
+        return add + retry
 
 
 def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), message: str | None = None,
@@ -70,6 +92,7 @@ def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), mess
         findings = FindingCollector(config.acknowledged)
         changed = False
         for path in staged_assessments(repo, config, files, head):
+            report.checked.append(path)
             changed |= _check_one(repo, head, path, config, trailers, report, findings)
         if trailers is not None and changed:
             report.trailer_problems = [f"{message_name}: {p}" for p in trailers.problems]
@@ -140,6 +163,10 @@ def _classify(path: str, changes: list, form: str, config: Config, trailers: Tra
         if verdict.needs_review and not verdict.manual:
             findings.add("warning", "unresolved_review", f"{path}: {review_message(label, verdict.review_reason)}",
                          item_id=judged.change.item_id)
+        if trailers is not None and judged.declared_after:
+            findings.add("error", "declared_after", f"{path}: {label}: 重要な変更を事後と記録します。重要な変更は"
+                         "事前に提出しなければなりません（記録はできますが、generate はエラーとして報告します）",
+                         item_id=judged.change.item_id)
         if counts_as_important(verdict):
             count += 1
             report.important.append(ImportantChange(path, label, verdict.procedure, judged.change_date))
@@ -166,7 +193,7 @@ def _refusal(important: list[ImportantChange], message_name: str) -> str | None:
             "（和暦の「令和7年6月1日」も可）の行を書いてコミットし直してください。"
             "重要な変更に当たらない場合は「判定: 非重要（理由）」を書いてください"
             "（理由: 誤字脱字・組織改正・人事異動・法令改正・リスク軽減・記載例・その他）。"
-            f"書いたメッセージは {message_name} に残っています（git commit -e -F {message_name} で書き直せます）。")
+            f"書いたメッセージは {message_name} に残っています。")
 
 
 def notice_lines(item: ImportantChange, today: dt.date | None = None) -> list[str]:

@@ -102,12 +102,16 @@ class _Walker:
     def whole_entry(self, node: Node, scope: _Scope, kind: str, pos: int, name: str,
                     entry: object, place: tuple[int, int]) -> None:
         inner = _entry_scope(node, scope, pos, name, place)
-        shown = name or inner.labels[-1]
+        shown, marked = entry_contents(node, entry)
+        shown = shown or name or inner.labels[-1]
+        spans: Spans = (marked, ()) if kind == "削除" else ((), marked)
+        if not marked:
+            spans = whole(shown, None) if kind == "削除" else whole(None, shown)
         before, after = (shown, None) if kind == "削除" else (None, shown)
         change = Change(
             item_id="/".join(inner.ids), labels=inner.labels, kind=kind, before=before, after=after,
             node=node, old_value=entry if kind == "削除" else None,
-            new_value=entry if kind == "新規" else None, spans=whole(before, after), order=node.order)
+            new_value=entry if kind == "新規" else None, spans=spans, order=node.order)
         self.found.append((inner.sort, change))
 
     def moved(self, node: Node, scope: _Scope, pairs: list[tuple[int, int]],
@@ -123,6 +127,36 @@ class _Walker:
             before=before, after=after, node=node, old_value=old_shown, new_value=new_shown,
             spans=spans, moved=True, order=node.order)
         self.found.append((scope.sort + ((node.order, -1, 0),), change))
+
+
+def entry_contents(group: Node, entry: object) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A whole entry as publishers print an added or deleted one (Decisions 2026-12-06: A new entry
+    is shown whole): each filled item on a line, 「①システムの名称 住民記録システム」. The span
+    marks the entry's name: what names the change; its items are shown, each publisher printing
+    them in a layout of its own (【】, ［〇］), so they are context, not compared span by span."""
+    lines: list[str] = []
+    spans: tuple[tuple[int, int], ...] = ()
+    offset = 0
+    for child, value in _filled_leaves(group.children, _mapping(entry)):
+        text = _show(value).strip()
+        if child.id == group.identity and not spans:
+            spans = ((offset + len(child.label) + 1, offset + len(child.label) + 1 + len(text)),)
+        lines.append(f"{child.label} {text}")
+        offset += len(lines[-1]) + 1
+    return "\n".join(lines), spans
+
+
+def _filled_leaves(nodes: list[Node], data: dict):
+    """(item, value) of the non-empty items under NODES, in form order; nested entries by item."""
+    for node in nodes:
+        value = data.get(node.key)
+        if node.type == "section":
+            yield from _filled_leaves(node.children, _mapping(value))
+        elif node.is_group:
+            for entry in _entries(value):
+                yield from _filled_leaves(node.children, _mapping(entry))
+        elif not _empty(value):
+            yield node, value
 
 
 def _entry_scope(node: Node, scope: _Scope, pos: int, name: str, place: tuple[int, int]) -> _Scope:

@@ -62,10 +62,7 @@ class SubmissionTag:
     date: dt.date               # from the NAME: staff often tag afterwards
     target: str                 # the commit the tag points to (peeled)
     reevaluation: bool = False  # annotated message has a line 「種別: 再実施」
-
-    def covers(self, path: str | Path) -> bool:
-        """Whether this tag is about the assessment at PATH."""
-        return self.stem is None or self.stem == PurePosixPath(str(path)).stem
+    tagged: dt.datetime | None = None  # when an annotated tag was made (None: a lightweight tag)
 
 
 class SubmissionTags(list):
@@ -381,12 +378,12 @@ class GitRepo:
     def tags(self, prefix: str = "submitted/") -> SubmissionTags:
         """Submission tags under PREFIX, by date then name; malformed names go to `.warnings`."""
         out = self._git("for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
-                       "%00%(*objecttype)%00%(*objectname)", "refs/tags/")
+                       "%00%(*objecttype)%00%(*objectname)%00%(taggerdate:iso-strict)", "refs/tags/")
         found: list[SubmissionTag] = []
         warnings: list[str] = []
         for line in out.split(b"\n"):
             fields = [os.fsdecode(f) for f in line.split(b"\0")]
-            if len(fields) != 5 or not fields[0].startswith("refs/tags/" + prefix):
+            if len(fields) != 6 or not fields[0].startswith("refs/tags/" + prefix):
                 continue
             tag = self._tag(fields, prefix, warnings)
             if tag is not None:
@@ -395,7 +392,7 @@ class GitRepo:
         return SubmissionTags(found, warnings)
 
     def _tag(self, fields: list[str], prefix: str, warnings: list[str]) -> SubmissionTag | None:
-        refname, kind, sha, peeled_kind, peeled = fields
+        refname, kind, sha, peeled_kind, peeled, tagged = fields
         name = refname.removeprefix("refs/tags/")
         m = _TAG_REST.match(name[len(prefix):])
         day = _iso_date(m["date"]) if m else None
@@ -413,7 +410,8 @@ class GitRepo:
         if target is None:
             warnings.append(f"提出タグ {name} がコミットを指していないため読み飛ばしました")
             return None
-        return SubmissionTag(name=name, stem=m["stem"], date=day, target=target, reevaluation=reevaluation)
+        return SubmissionTag(name=name, stem=m["stem"], date=day, target=target, reevaluation=reevaluation,
+                             tagged=dt.datetime.fromisoformat(tagged) if tagged else None)
 
     def _peel(self, name: str) -> str | None:
         try:

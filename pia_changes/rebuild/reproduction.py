@@ -16,7 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pia_changes.rebuild.cells import Cell, normalise, read_cell, read_options
+from pia_changes.config import load_config
 from pia_changes.git.repo import GitRepo
+from pia_changes.table.submissions import assessment_tags
 from pia_changes.rebuild.reconstruct import Reconstruction, RowPlan, reconstruct
 from pia_changes.table.build import first_containing
 from pia_changes.diff.text import EXCERPT_JOIN
@@ -74,7 +76,8 @@ def measure(text: Path, out_dir: Path, seed: str | None = None) -> SeedFigures:
     table = generate_json(out_dir, rec.path)
     computed = [r for r in table["rows"] if r["source"] == "git"]
     with GitRepo.discover(out_dir) as repo:
-        tags = sorted((t for t in repo.tags() if t.covers(rec.path)), key=lambda t: t.date)
+        revisions = repo.file_revisions(rec.path)
+        tags = assessment_tags(repo, rec.path, revisions, repo.tags(), load_config(out_dir))
         results = [_judge(r, computed, repo, tags) for r in rec.plan.rows if r.replayed]
     reasons = Counter(r.reason for r in rec.plan.rows if not r.replayed)
     return SeedFigures(
@@ -107,6 +110,8 @@ def reproduces(row: dict, plan: RowPlan) -> bool:
     if not (row.get("before") or row.get("after")):
         return False
     node = plan.node
+    if row["item_id"].endswith("]") and row["kind"] in ("新規", "削除"):
+        return _whole_entry(row, plan)
     kind = node.type if node is not None and not row["item_id"].endswith("]") else "text"
     if kind in ("choice", "checkbox") and node is not None:
         return all(_options_side(node, pub, row.get(side), row["spans"][side] if row.get("spans") else [])
@@ -120,6 +125,15 @@ def reproduces(row: dict, plan: RowPlan) -> bool:
     before, after = changed_pieces(before, plan.after)
     return all(text_side(pub, row.get(side), spans[side]) for side, pub in
                (("before", before), ("after", after)))
+
+
+def _whole_entry(row: dict, plan: RowPlan) -> bool:
+    """An added or deleted entry is printed whole, each publisher in its own layout (labels on
+    lines of their own, options in 【】 or ［〇］): the values it shows, its spans, decide."""
+    side = "after" if row["kind"] == "新規" else "before"
+    pub, text = getattr(plan, side), row.get(side) or ""
+    spans = (row.get("spans") or {}).get(side) or [[0, len(text)]]
+    return pub.has_text and all(normalise(text[s:e]).key in pub.key for s, e in spans)
 
 
 def changed_pieces(before: Cell, after: Cell) -> tuple[Cell, Cell]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pia_changes.config import Config, load_config
 from pia_changes.errors import PiaError
-from pia_changes.table.generate import assessment_targets
+from pia_changes.table.generate import assessment_targets, with_findings
+from pia_changes.table.submissions import repository_findings
 from pia_changes.git.repo import GitRepo
 from pia_changes.output import check_directory, write_directory
 from pia_changes.render import render
@@ -50,6 +51,8 @@ def _views(repo: GitRepo, config: Config, paths: list[str], today: dt.date, seve
     for path in paths:
         hist = read_history(repo, path, config, today=today, several=several)
         table = table_from_history(repo, hist, config, today)
+        if path == paths[0]:
+            table = with_findings(table, repository_findings(repo, config, paths))
         if len(paths) == 1:
             names = (INDEX, f"{TABLE_STEM}.xlsx", f"{TABLE_STEM}.csv")
         else:

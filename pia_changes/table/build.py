@@ -18,6 +18,7 @@ from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
 from pia_changes.errors import PiaError
 from pia_changes.table.findings import FindingCollector, review_message
+from pia_changes.table.submissions import assessment_tags
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import item_raw, legacy_object
@@ -78,8 +79,7 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     pairs = PairCache(repo, _config_salt(config))
     steps = _steps(docs, pairs, findings)
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
-    tags = _submissions(repo, path, config, cutoff, findings, several)
-    repo.preload_ancestry([t.target for t in tags])
+    tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
     computed: list[Computed] = []
     for previous, index, key, cached in steps:
         revision = revisions[index]
@@ -189,8 +189,8 @@ def _steps(docs: _Documents, pairs: PairCache, findings: FindingCollector
 def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector) -> None:
     rev = docs.revisions[index]
     docs.loaded[index] = None
-    findings.add("warning", "bad_trailer", f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {message}",
-                 commit=rev.sha)
+    findings.add("warning", "invalid_revision",
+                 f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {message}", commit=rev.sha)
 
 
 def _config_salt(config: Config) -> str:
@@ -248,16 +248,22 @@ def table_from_history(repo: GitRepo, hist: History, config: Config, today: dt.d
     _timing_findings(computed, today, config, findings)
     _five_years(current, hist.tags, today, findings)
     complete = hist.revisions[0].commit_date.date() if repo.is_shallow() else None
+    if complete is not None:
+        findings.add("warning", "shallow_history",
+                     f"浅いクローンのため、表は {complete.isoformat()} 以降の履歴から作りました"
+                     "（それより前の変更は表にありません。完全な表には git fetch --unshallow）")
     title = str(((current.data.get("表紙") or {}).get("評価書名")) or path)
     return Table(path, current.form.form, title, tuple(rows), findings.all(), complete)
 
 
-def _submissions(repo: GitRepo, path: str, config: Config, cutoff: dt.date | None,
+def _submissions(repo: GitRepo, path: str, revisions: list[Revision], config: Config, cutoff: dt.date | None,
                  findings: FindingCollector, several: bool) -> list[SubmissionTag]:
     tags = repo.tags(config.tag_prefix)
     for warning in tags.warnings:
         findings.add("warning", "bad_trailer", warning)
-    mine = [t for t in tags if t.covers(path) and (cutoff is None or t.date <= cutoff)]
+    dated = [t for t in tags if cutoff is None or t.date <= cutoff]
+    repo.preload_ancestry([t.target for t in dated])
+    mine = assessment_tags(repo, path, revisions, dated, config)
     if several and any(t.stem is None for t in mine):
         findings.add("warning", "repo_wide_tag",
                      "複数の評価書があるリポジトリにリポジトリ全体の提出タグがあります（"
@@ -335,7 +341,11 @@ def _timing_findings(computed: list[Computed], today: dt.date, config: Config,
                          sha, item)
         if not c.verdict.important:
             continue
-        if c.submitted and c.timing == "事後":
+        if c.manual_timing and c.timing == "事後":  # Decisions 2026-12-06: declared_after
+            findings.add("error", "declared_after",
+                         f"{label}: 重要な変更がコミットで事後と宣言されています（変更日 {c.change_date.isoformat()}）。"
+                         "重要な変更は事前に提出しなければなりません", sha, item)
+        elif c.submitted and c.timing == "事後":
             findings.add("error", "important_after",
                          f"{label}: 重要な変更が事後に提出されています（変更日 {c.change_date.isoformat()}）", sha, item)
         elif not c.submitted and c.change_date <= today:

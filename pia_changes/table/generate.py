@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
-
-from typing import TYPE_CHECKING
 
 from pia_changes.config import Config, load_config
 from pia_changes.errors import PiaError
 from pia_changes.git.repo import GitRepo
+from pia_changes.table.submissions import repository_findings
 
-if TYPE_CHECKING:
-    from pia_changes.table.rows import Table
+from pia_changes.table.rows import Table
 
 
 def assessment_targets(repo: GitRepo, config: Config, files: list[str]) -> list[str]:
@@ -51,6 +50,13 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
             if not targets:
                 raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）",
                                file=drafts[0])
-        several = len(config.assessment_paths()) > 1
-        tables = [build_table(repo, path, config, rev, today, several, progress) for path in sorted(targets)]
+        every = [repo.relpath(p) for p in config.assessment_paths()]
+        tables = [build_table(repo, path, config, rev, today, len(every) > 1, progress) for path in sorted(targets)]
+        tables[0] = with_findings(tables[0], repository_findings(repo, config, set(every) | set(targets)))
     return tables
+
+
+def with_findings(table: Table, findings: tuple) -> Table:
+    """TABLE with the repository's own findings added (printed once, with the first table)."""
+    known = {f.id for f in table.findings}
+    return replace(table, findings=table.findings + tuple(f for f in findings if f.id not in known))
