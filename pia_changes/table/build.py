@@ -18,6 +18,7 @@ from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
 from pia_changes.errors import PiaError
 from pia_changes.table.findings import FindingCollector, review_message
+from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
@@ -41,6 +42,7 @@ class Computed:
     timing: str
     submitted: bool
     manual_timing: bool
+    dated: bool = False        # the 変更日 came from a trailer, not the commit date
 
 
 @dataclass
@@ -243,7 +245,8 @@ def table_from_history(repo: GitRepo, hist: History, config: Config, today: dt.d
     for row in rows:
         if not row.timing:
             findings.add("warning", "blank_timing", f"変更箇所の行（{row.item}）の提出時期が空欄です", item_id=row.item_id)
-    computed = sorted(hist.computed, key=lambda c: c.change_date)  # stable: commit order, then document order
+    merged = merge_corrections(hist.computed, findings, config.label_separator)
+    computed = sorted(merged, key=lambda c: c.change_date)  # stable: commit order, then document order
     rows += [_row(c, config) for c in computed]
     _timing_findings(computed, today, config, findings)
     _five_years(current, hist.tags, today, findings)
@@ -309,12 +312,13 @@ def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Cha
     out = []
     for change, verdict in classified:
         own = own_trailers(trailers, change, changes)
-        day = own.get("change_date") or trailers.change_date or revision.author_date.date()
+        declared = own.get("change_date") or trailers.change_date
+        day = declared or revision.author_date.date()
         manual_timing = own.get("timing") or trailers.timing
         submitted_on = submission.date if submission else today
         timing = manual_timing or ("事前" if submitted_on < day else "事後")
         out.append(Computed(change, verdict, revision, day, timing, submission is not None,
-                            manual_timing is not None))
+                            manual_timing is not None, declared is not None))
     return out
 
 

@@ -1,0 +1,221 @@
+"""The five compliance faults a new user found (issue: compliance verdicts on ordinary git
+workflows), each on a real repository holding the real seed 004 (examples/kaigo.yaml)."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from gitrepo import Repo
+from pia_changes.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+KAIGO = (ROOT / "examples" / "kaigo.yaml").read_text(encoding="utf-8")
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "generate.schema.json").read_text(encoding="utf-8"))
+PATH = "assessments/kaigo.yaml"
+ROOM = "生体認証を行っている電算機室のオートロック扉の内部"
+DATA_CENTRE = "外部データセンターのオートロック扉の内部"
+JIMU = "被保険者の資格管理"
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):  # the loader refuses anchors and aliases
+        return True
+
+
+def run(repo: Repo, *args: str):
+    return CliRunner().invoke(cli, ["-C", str(repo.root), *args], catch_exceptions=False)
+
+
+def table(repo: Repo, *args: str) -> dict:
+    result = run(repo, "generate", PATH, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    return data
+
+
+def git_rows(data: dict) -> list[dict]:
+    return [r for r in data["rows"] if r["source"] == "git"]
+
+
+def kinds(data: dict) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for f in data["findings"]:
+        out.setdefault(f["kind"], []).append(f)
+    return out
+
+
+@pytest.fixture
+def repo(tmp_path) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    return repo
+
+
+# ---- 1. exemption on no evidence ---------------------------------------------------------------
+
+def test_storage_moved_to_a_data_centre_is_important_and_counted_by_the_hook(repo):
+    assert ROOM in KAIGO
+    repo.write(PATH, KAIGO.replace(ROOM, DATA_CENTRE))
+    repo.git("add", PATH)
+    diff = json.loads(run(repo, "diff", "--cached", "--format", "json").stdout)["changes"]
+    assert [(c["important"], c["reason_code"], c["needs_review"]) for c in diff] == [(True, "important_item", False)]
+    assert "組織改正" not in diff[0]["timing_reason"]
+    check = run(repo, "check")
+    assert "うち重要な変更 1 件" in check.stdout and "組織改正" not in check.output
+
+
+# ---- 2. 重要な変更 declared 事後 -----------------------------------------------------------------
+
+def test_important_change_declared_after_is_an_error_that_strict_fails_on(repo):
+    repo.commit("保管場所の変更\n\n変更日: 2025-01-02\n提出時期: 事後", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    repo.git("tag", "submitted/kaigo/2025-01-10")
+    data = table(repo)
+    [row] = git_rows(data)
+    assert (row["timing"], row["important"]) == ("事後", True)
+    found = kinds(data)
+    assert [f["level"] for f in found["declared_after"]] == ["error"]
+    assert "important_after" not in found  # declared_after replaces it for that row
+    assert run(repo, "generate", PATH, "--strict").exit_code == 1
+
+
+def test_check_commit_msg_prints_declared_after_and_never_fails_on_it(repo, tmp_path):
+    repo.write(PATH, KAIGO.replace(ROOM, DATA_CENTRE))
+    repo.git("add", PATH)
+    message = tmp_path / "MSG"
+    message.write_text("保管場所の変更\n\n変更日: 2025-01-02\n提出時期: 事後\n", encoding="utf-8")
+    for extra in ((), ("--strict",)):
+        result = run(repo, "check", "--commit-msg", str(message), *extra)
+        assert result.exit_code == 0, result.output
+        assert "エラー[" in result.stderr and "事後と記録します" in result.stderr
+
+
+# ---- 3. tags follow renames --------------------------------------------------------------------
+
+def test_submission_tags_follow_a_git_mv_and_unknown_stems_are_reported(repo):
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "submitted/kaigo/2025-02-01")
+    repo.git("mv", PATH, "assessments/kaigo-hoken.yaml")
+    repo.commit("ファイル名の変更")
+    repo.git("tag", "submitted/kaigi/2025-02-02")  # a typo
+    data = CliRunner().invoke(cli, ["-C", str(repo.root), "generate", "assessments/kaigo-hoken.yaml",
+                                    "--format", "json"], catch_exceptions=False)
+    result = json.loads(data.stdout)
+    [row] = git_rows(result)
+    assert (row["submitted"], row["timing"]) == (True, "事前")
+    found = kinds(result)
+    assert "important_unsubmitted" not in found
+    assert [f["message"].split(" ")[1] for f in found["unmatched_tag"]] == ["submitted/kaigi/2025-02-02"]
+    log = run(repo, "log", "assessments/kaigo-hoken.yaml").stdout
+    assert "submitted/kaigo/2025-02-01" in log
+
+
+def test_a_rename_git_cannot_detect_is_declared_with_former_names(repo):
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "submitted/kaigo/2025-02-01")
+    (repo.root / PATH).unlink()
+    # every line rewritten (each value quoted): git sees a deletion and a new file, not a rename
+    rewritten = yaml.dump(yaml.safe_load(KAIGO.replace(JIMU, "被保険者の資格の管理", 1)), Dumper=_NoAliases,
+                          allow_unicode=True, sort_keys=False, default_style='"', width=60)
+    repo.commit("改名と書き直し", {"assessments/hoken.yaml": rewritten})
+    assert [r for r in repo.git("log", "--follow", "--format=%h", "--", "assessments/hoken.yaml").split()] == [
+        repo.git("rev-parse", "--short", "HEAD")]
+    repo.commit("事務の内容\n\n変更日: 2025-06-01", {"assessments/hoken.yaml": rewritten.replace("被保険者の資格の管理", "被保険者資格の管理", 1)})
+    undeclared = json.loads(run(repo, "generate", "--format", "json").stdout)
+    assert "unmatched_tag" in {f["kind"] for t in undeclared for f in t["findings"]}
+    repo.commit("旧名を宣言", {"pia-changes.toml": '[assessment."assessments/hoken.yaml"]\n'
+                                                   'former_names = ["assessments/kaigo.yaml"]\n'})
+    declared = json.loads(run(repo, "generate", "--format", "json").stdout)
+    assert "unmatched_tag" not in {f["kind"] for t in declared for f in t["findings"]}
+
+
+def test_a_tag_made_long_after_its_date_is_backdated(repo):
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "-a", "submitted/kaigo/2025-02-01", "-m", "提出", date="2025-04-01T10:00:00+09:00")
+    found = kinds(table(repo))
+    assert [f["level"] for f in found["backdated_tag"]] == ["warning"]
+    assert "submitted/kaigo/2025-02-01" in found["backdated_tag"][0]["message"]
+
+
+# ---- 4. the table never runs backwards ----------------------------------------------------------
+
+def test_a_correction_of_a_pending_change_merges_into_it(repo):
+    typo = KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: typo})
+    fixed = repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    data = table(repo)
+    [row] = git_rows(data)
+    assert row["change_date"] == "2027-01-15" and row["commit"] == fixed
+    assert ROOM.split("の")[0] in row["before"] and DATA_CENTRE in row["after"] and "デタ" not in row["after"]
+    assert [f["level"] for f in kinds(data)["date_order"]] == ["info"]
+
+
+def test_a_dated_correction_stays_apart_and_an_earlier_date_is_a_warning(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.commit("誤字の訂正\n\n変更日: 2026-12-01", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    data = table(repo)
+    assert [r["change_date"] for r in git_rows(data)] == ["2026-12-01", "2027-01-15"]
+    assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
+
+
+def test_a_correction_of_a_submitted_change_is_not_merged(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.git("tag", "submitted/kaigo/2025-01-05")
+    repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    data = table(repo)
+    assert len(git_rows(data)) == 2
+    assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
+
+
+# ---- 5. a new entry shows its contents ----------------------------------------------------------
+
+def test_a_new_system_shows_its_items(repo):
+    data = yaml.safe_load(KAIGO)
+    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
+    added = copy.deepcopy(systems[0])
+    added["システムの名称"] = "介護認定審査会支援システム"
+    systems.insert(2, added)
+    repo.commit("システムの追加\n\n変更日: 2025-02-01",
+                {PATH: yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)})
+    [row] = git_rows(table(repo))
+    assert row["kind"] == "新規" and row["item"].endswith("システム3")
+    lines = row["after"].split("\n")
+    assert lines[0] == "①システムの名称 介護認定審査会支援システム"
+    assert any(line.startswith("②システムの機能 ") for line in lines)
+    assert any(line.startswith("③他のシステムとの接続 ") for line in lines)
+
+
+# ---- the hook says when it stops a commit --------------------------------------------------------
+
+def test_a_refused_commit_a_says_so_and_the_recovery_command_works(repo):
+    run(repo, "hooks", "install")
+    repo.write(PATH, KAIGO.replace(ROOM, DATA_CENTRE))
+    env_python = str(Path(sys.executable).parent)
+    done = subprocess.run(["git", "commit", "-a", "-m", "保管場所の変更"], cwd=repo.root, capture_output=True,
+                          text=True, env={**_env(), "PATH": env_python + ":" + _env()["PATH"]})
+    assert done.returncode != 0
+    assert done.stderr.count("コミットを中止しました: ") == 1
+    recovery = done.stderr.split("直してから、もう一度: ")[1].strip()
+    assert recovery.startswith(f"git add -- {PATH} && git commit -e -F ")
+    assert repo.git("diff", "--cached", "--name-only") == ""  # git commit -a left it unstaged
+    message = Path(recovery.split(" -F ")[1])
+    message = message if message.is_absolute() else repo.root / message
+    message.write_text("保管場所の変更\n\n変更日: 2025-02-01\n", encoding="utf-8")
+    retry = recovery.replace("git commit -e -F", "git commit -F")  # no editor in a test
+    done = subprocess.run(retry, shell=True, cwd=repo.root, capture_output=True, text=True,
+                          env={**_env(), "PATH": env_python + ":" + _env()["PATH"]})
+    assert done.returncode == 0, done.stderr
+    assert "変更日: 2025-02-01" in repo.git("log", "-1", "--format=%B")
+
+
+def _env() -> dict[str, str]:
+    import os
+    return dict(os.environ)
