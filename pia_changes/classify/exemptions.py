@@ -40,10 +40,12 @@ PLACE_SUFFIXES = ("庁舎", "棟", "館", "階", "ビル", "施設", "倉庫", "
                   "マシン室", "端末", "システム")
 PLACE_ITEM_WORDS = ("保管場所", "場所")
 # Kinds of organisation name: a rename keeps the kind (法務省 → 出入国在留管理庁, 市民課 → 市民窓口課).
-ORG_KINDS = (("省", "庁", "委員会"),
-             ("部", "局", "課", "室", "係", "担当", "グループ", "センター", "所", "署", "支社", "支店"),
-             ("会社", "法人", "機構", "協会", "組合", "事業団", "公社", "連合会"),
+ORG_KINDS = (("省", "庁", "委員会"), ("部", "局"), ("課", "室", "担当", "グループ", "センター"), ("係",),
+             ("所", "署", "支社", "支店"), ("会社", "法人", "機構", "協会", "組合", "事業団", "公社", "連合会"),
              ("責任者", "管理者"))
+_ORG_UNIT = re.compile(r"(?<=[部局課室係省庁])(?=[\u4e00-\u9fff\u30a1-\u30fa])")
+_ORG_DOT = re.compile(r"(?<=[\u4e00-\u9fff])・(?=[\u4e00-\u9fff])")
+COMPANY_STEM = 3  # characters a renamed company keeps of its name (富士通ジャパン → 富士通Japan)
 COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
 MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
@@ -54,6 +56,9 @@ MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", 
 # the data (a cloud, a contractor), not a plain reduction of risk (domain.md step 5).
 EXPOSURE_TERMS = ("クラウド", "事業者", "委託", "外部", "第三者", "提供", "移転", "連携", "持ち出", "持出",
                   "民間", "共有", "公開", "送信", "接続", "データセンター")
+# New parties or places that handle the data (EXPOSURE_TERMS without the words a measure's
+# own text uses for its materials: 「IPA が提供する資料」).
+HANDLING_TERMS = tuple(t for t in EXPOSURE_TERMS if t not in ("提供", "共有", "公開"))
 MEASURE_VERBS = ("行っている", "定めている", "残している", "制限している", "整備している", "周知している",
                  "遵守している", "実施している")
 MEASURE_LABELS = ("リスク対策", "措置", "対策", "保管場所")
@@ -65,6 +70,10 @@ NATIONAL_MARKERS = ("中間サーバ", "情報提供ネットワークシステ�
 _LIST_MARKER = re.compile(r"[・･●○◯■□◆◇※]|[①-⑳]|[(（][0-9０-９]{1,2}[)）]|(?:(?<=^)|(?<=\n)|(?<=\s))[0-9０-９]{1,2}[.．、)）]")
 _CHOUON = re.compile(r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fa\u30fc])")
 _PUNCT = re.compile(r"[、。，．,.]")
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ", "あいうえおつやゆよわアイウエオツヤユヨワカケ")
+# Words that narrow a scope: deleting one widens it (「（死亡者を除く。）」 dropped).
+_NARROWING = re.compile(r"除く|除き|除外|以外|のみ|限る|限り|限定|ただし|但し|に限")
+_CITATION_NUMBER = re.compile(r"(第?)\d+(?=(?:条|項|号|の項))")
 
 
 @dataclass(frozen=True)
@@ -148,10 +157,17 @@ def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool
     if tag == "replace" and max(i2 - i1, j2 - j1) > TYPO_MAX_SWAP:
         return False
     changed = a[i1:i2] + b[j1:j2]
+    if tag == "replace" and a[i1:i2].translate(_SMALL_KANA) == b[j1:j2].translate(_SMALL_KANA):
+        return True  # スキヤナ → スキャナ: the size of a kana, not the word
     context = a[max(0, i1 - 1):i2 + 1] + "|" + b[max(0, j1 - 1):j2 + 1]
     if _DIGIT_OR_REF.search(changed) or _KATAKANA.search(changed) or _MEANING.search(context):
         return False
     word_a, word_b = _word(a, i1, i2), _word(b, j1, j2)
+    if tag == "replace" and i2 - i1 >= 2 and (word_a == a[i1:i2] or word_b == b[j1:j2]):
+        # a whole word replaced (実施 → 委託) is a new term, unless the text itself writes the new
+        # word elsewhere and the old one nowhere else (<…における指直> → <…における措置>)
+        if not (b.count(word_b) > 1 and a.count(word_a) == 1):
+            return False
     if any(_is_org_word(w) or _LAW_WORD.search(w) for w in (word_a, word_b)):
         return False
     return _terms(word_a, MEASURE_TERMS) == _terms(word_b, MEASURE_TERMS)
@@ -172,11 +188,12 @@ def org_renamed(a: str, b: str, renames: dict[str, str]) -> bool:
 
 
 def personnel_changed(node: Node, a: str, b: str) -> bool:
-    """人事異動: on a 所属長 item, the title stays and only the person's name changes or goes."""
+    """人事異動: on a 所属長 item, the title stays and one named person replaces another (a name
+    dropped is the form no longer printing it, not a transfer)."""
     if "所属長" not in node.key + node.label:
         return False
     ta, tb = _title_and_name(a), _title_and_name(b)
-    if ta is None or tb is None or ta[0] != tb[0] or ta[1] == tb[1]:
+    if ta is None or tb is None or ta[0] != tb[0] or ta[1] == tb[1] or not (ta[1] and tb[1]):
         return False
     return all(len(name) <= 12 and not re.search(r"\d", name) for name in (ta[1], tb[1]))
 
@@ -199,10 +216,12 @@ def formal_exemption(node: Node, a: str, b: str, renames: dict[str, str]) -> Exe
         return Exemption("personnel")
     if renames and org_renamed(a, b, renames):
         return Exemption("org_rename")
+    if _org_word_swapped(node, a, b):  # both sides plainly names of the same kind
+        return Exemption("org_rename")
     if a and b and law_renumbered(a, b, is_typo):
         return Exemption("law_change")
-    if is_typo(a, b) and not _national_wording_only(node, a, b):
-        return Exemption("typo")
+    if is_typo(a, b) or (a and b and _wording_key(a) == _wording_key(b)):
+        return Exemption("typo")  # 長音 (サーバー/サーバ), list markers, punctuation: no term changed
     return None
 
 
@@ -211,7 +230,7 @@ def formal_exemption(node: Node, a: str, b: str, renames: dict[str, str]) -> Exe
 def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
                        old: object, new: object) -> Exemption | None:
     """The kinds that need a human judgement (domain.md, sketch step 4): proposed, never silent."""
-    for rule in (_choice_improved, _scope_narrowed, _measure_added, _measure_strengthened):
+    for rule in (_choice_improved, _scope_narrowed, _measure_added, _measure_strengthened, _measure_increased):
         found = rule(node, labels, a, b, old, new)
         if found:
             return Exemption("risk_reduced", found)
@@ -219,13 +238,16 @@ def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
         return Exemption("law_change",
                          "番号法の別表から後継の命令等への根拠規定の書換え（法令改正）と推定しました。"
                          "情報連携・利用事務の追加がないか確認してください。")
-    if node.type == "text" and (_national_wording_only(node, a, b, labels) or _national_rewording(labels, a, b)):
-        return Exemption("national_example",
-                         "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。")
-    if _org_word_swapped(node, a, b):
+    if _org_word_swapped(node, a, b, renamed=False):
         return Exemption("org_rename",
                          "組織名の変更と推定しました。組織改正による名称変更であれば pia-changes.toml の"
                          " [organisation] renames に登録すると自動で判定されます。")
+    if a and b and law_numbers_changed(a, b):
+        return Exemption("law_change",
+                         "条・項・号の番号だけが変わっています。法令改正による番号の移動か、利用事務の差替えかを確認してください。")
+    if node.type == "text" and (_national_rewording(labels, a, b) or _national_measures_rewritten(node, labels, a, b)):
+        return Exemption("national_example",
+                         "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。")
     return None
 
 
@@ -265,7 +287,10 @@ def _scope_narrowed(node: Node, labels, a: str, b: str, old, new) -> str | None:
     else:
         ka, kb = compare_key(a), compare_key(b)
         edits = _edits(ka, kb)
-        narrowed = bool(kb) and bool(edits) and all(tag == "delete" for tag, *_ in edits)
+        deleted = "".join(ka[i1:i2] for _, i1, i2, _, _ in edits)
+        narrowed = (bool(kb) and bool(edits) and all(tag == "delete" for tag, *_ in edits)
+                    and not _NARROWING.search(deleted)
+                    and all(_whole_element(ka, i1, i2) for _, i1, i2, _, _ in edits))
     if not narrowed:
         return None
     return "記載の削除のみで範囲が狭まっています。取扱いの範囲が縮小しリスクが明らかに軽減されるか確認してください。"
@@ -332,11 +357,6 @@ def _national(labels: tuple[str, ...], *texts: str) -> bool:
     return any(unicodedata.normalize("NFKC", m) in where for m in NATIONAL_MARKERS)
 
 
-def _national_wording_only(node: Node, a: str, b: str, labels: tuple[str, ...] = ()) -> bool:
-    """Only list markers, 長音 (サーバー/サーバ) or punctuation differ, in a 記載例 text."""
-    return bool(a and b) and _wording_key(a) == _wording_key(b) and _national(labels, a, b)
-
-
 def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
     """A 記載例 text reworded without added content: short words swapped or dropped, no digit,
     law, party or negation brought in, and no measure word lost."""
@@ -359,14 +379,16 @@ def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
     return not (_terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS))
 
 
-def _org_word_swapped(node: Node, a: str, b: str) -> bool:
-    """Every edit stays inside one organisation or company name, swapped for a name of the same
-    kind (…課 → …課, 若里…センター → …センター). Never in an item that says where the data is kept
-    (a room, building or data centre there is a place, not an organisation: only the configured
-    renames apply) and never a place or a system on either side (domain.md: 組織の名称の変更)."""
+def _org_word_swapped(node: Node, a: str, b: str, renamed: bool = True) -> bool:
+    """Every edit stays inside one organisation or company name. RENAMED: swapped for a name of
+    the same kind that keeps part of it (マイナンバー課 → マイナンバー推進課, 地域・市民生活部 →
+    市民生活部): plainly the same body renamed; else any organisation for another (法務省 →
+    出入国在留管理庁, 課 → 係), which a person must confirm. Never in an item that says where the
+    data is kept (a room or data centre there is a place: only the configured renames apply), and
+    never a place or a system on either side (domain.md: 組織の名称の変更)."""
     if any(w in node.key + node.label for w in PLACE_ITEM_WORDS):
         return False
-    ka, kb = compare_key(a), compare_key(b)
+    ka, kb = (_ORG_DOT.sub("", compare_key(x)) for x in (a, b))  # 地域・市民生活部: one name
     edits = _edits(ka, kb)
     if not ka or not kb or not edits:
         return False
@@ -377,26 +399,44 @@ def _org_word_swapped(node: Node, a: str, b: str) -> bool:
         word_a, word_b = _word(ka, i1, i2), _word(kb, j1, j2)
         head_a = word_a[:len(word_a) - len(_tail(ka, i2))]
         head_b = word_b[:len(word_b) - len(_tail(kb, j2))]
-        whole = _same_kind(word_a, word_b)
-        leading = _same_kind(head_a, head_b)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
+        whole = _org_pair(word_a, word_b, renamed)
+        leading = _org_pair(head_a, head_b, renamed)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
         if word_a == word_b or not (whole or leading):
             return False
     return True
 
 
-def _same_kind(a: str, b: str) -> bool:
-    """Both plainly organisation names of one kind: the same suffix (課/課, 部/部, 会社/会社), and
-    neither a place nor a system."""
+def _org_pair(a: str, b: str, renamed: bool) -> bool:
+    """Both plainly organisation names, neither a place nor a system; RENAMED: of one kind
+    (課/室, 部/局 …) and sharing a stem of two characters or more besides the suffix."""
     if not (_is_org_word(a) and _is_org_word(b)) or any(w.endswith(PLACE_SUFFIXES) for w in (a, b)):
         return False
-    return _org_kind(a) == _org_kind(b)
+    if not renamed:
+        return True
+    if all("会社" in w for w in (a, b)):  # a company reorganising itself and its own units
+        corp_a, corp_b = (re.sub("|".join(COMPANY_PREFIXES), "", w.split("会社")[0] + "会社") for w in (a, b))
+        return SequenceMatcher(None, corp_a, corp_b, autojunk=False).find_longest_match(
+            0, len(corp_a), 0, len(corp_b)).size >= COMPANY_STEM
+    units_a, units_b = _ORG_UNIT.split(a), _ORG_UNIT.split(b)  # 川口市福祉部|介護保険課
+    left = [u for u in units_a if u and u not in units_b]
+    right = [u for u in units_b if u and u not in units_a]
+    if len(left) != 1 or len(right) != 1:
+        return False
+    old, new = left[0], right[0]
+    stem_a, stem_b = (w[:len(w) - len(_org_suffix(w) or "")] for w in (old, new))
+    shared = SequenceMatcher(None, stem_a, stem_b, autojunk=False).find_longest_match(0, len(stem_a), 0, len(stem_b))
+    return _org_kind(old) == _org_kind(new) and shared.size >= 2
+
+
+def _org_suffix(word: str) -> str | None:
+    return max((s for s in ORG_SUFFIXES if word.endswith(s)), key=len, default=None)
 
 
 def _org_kind(word: str) -> int | None:
     """Which of ORG_KINDS a name belongs to, by its prefix (株式会社…) or its longest suffix."""
     if word.startswith(COMPANY_PREFIXES):
-        return ORG_KINDS.index(ORG_KINDS[2])
-    suffix = max((s for s in ORG_SUFFIXES if word.endswith(s)), key=len, default=None)
+        return next(n for n, kind in enumerate(ORG_KINDS) if "会社" in kind)
+    suffix = _org_suffix(word)
     return next((n for n, kind in enumerate(ORG_KINDS) if suffix in kind), None)
 
 
@@ -406,3 +446,55 @@ def _tail(text: str, end: int) -> str:
     while stop < len(text) and _WORD_CHAR.match(text[stop]):
         stop += 1
     return text[end:stop]
+
+
+def law_numbers_changed(a: str, b: str) -> bool:
+    """Only the numbers of 条・項・号 citations differ (「別表の100の項」 → 「別表の101の項」): a
+    renumbering by a law, or other 事務 cited — the text cannot tell, a person can."""
+    ka, kb = compare_key(a), compare_key(b)
+    if ka == kb or not _CITATION_NUMBER.search(ka):
+        return False
+    return _CITATION_NUMBER.sub(r"\1#", ka) == _CITATION_NUMBER.sub(r"\1#", kb)
+
+
+def _measure_increased(node: Node, labels, a: str, b: str, old, new) -> str | None:
+    """A measure done more (年2回 → 年4回, 7年 → 10年 of logs): only numbers changed, each upward."""
+    if not _is_measure_item(node, labels) or not a or not b:
+        return None
+    ka, kb = compare_key(a), compare_key(b)
+    numbers_a, numbers_b = re.findall(r"\d+", ka), re.findall(r"\d+", kb)
+    if re.sub(r"\d+", "#", ka) != re.sub(r"\d+", "#", kb) or len(numbers_a) != len(numbers_b):
+        return None
+    pairs = [(int(x), int(y)) for x, y in zip(numbers_a, numbers_b) if x != y]
+    if not pairs or any(y < x for x, y in pairs):
+        return None
+    return "対策の回数・期間が増えています。リスクが明らかに軽減されるか確認してください。"
+
+
+def _national_measures_rewritten(node: Node, labels: tuple[str, ...], a: str, b: str) -> bool:
+    """A measure of a 記載例 part (中間サーバー …) rewritten with every measure word kept and no new
+    party that handles the data: possibly the national wording, which only a person can confirm."""
+    if not (_is_measure_item(node, labels) and _national(labels, a, b) and a and b):
+        return False
+    ka, kb = compare_key(a), compare_key(b)
+    if re.sub(r"\d+", "#", ka) == re.sub(r"\d+", "#", kb):  # numbers only: done more or less, not wording
+        return False
+    if len(_terms(kb, MEASURE_TERMS)) < len(_terms(ka, MEASURE_TERMS)):
+        return False
+    # words in parentheses name documents (「(接続運用規程等)」), not new parties
+    plain_a, plain_b = (re.sub(r"[(（][^)）]*[)）]", "", k) for k in (ka, kb))
+    return not (_terms(plain_b, HANDLING_TERMS) - _terms(plain_a, HANDLING_TERMS))
+
+
+_ELEMENT_EDGE = re.compile(r"[、,・/\n。]|及び|又は|並びに|若しくは|とその")
+
+
+def _whole_element(text: str, start: int, end: int) -> bool:
+    """TEXT[start:end] is whole list elements (「、乙」, 「及び乙」) or a parenthesis: deleting a
+    qualifier inside an element (「認定を受けた」第2号被保険者) widens the scope instead."""
+    piece = text[start:end]
+    if piece.startswith(("（", "(")) and piece.endswith(("）", ")")):
+        return True
+    before = start == 0 or bool(_ELEMENT_EDGE.search(text[max(0, start - 4):start] + piece[:4]))
+    after = end == len(text) or bool(_ELEMENT_EDGE.search(piece[-4:] + text[end:end + 4]))
+    return before and after
