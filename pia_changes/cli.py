@@ -105,7 +105,7 @@ def import_command(text: str, output: str, form: str | None, encoding: str | Non
     from pia_changes.errors import PiaError
     from pia_changes.importer import import_text
     from pia_changes.output import write_atomic
-    from pia_changes.document.yamlread import read_input
+    from pia_changes.text.decode import read_input
 
     if Path(output).exists() and not force:
         raise PiaError("出力先が既にあります（上書きするには --force を付けてください）", file=output)
@@ -227,13 +227,11 @@ def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic
 
 
 def _one_repository_file(file: str | None):
-    from pia_changes.table.generate import assessment_targets
-    from pia_changes.git.repo import GitRepo
-    from pia_changes.config import load_config
+    from pia_changes.workspace import open_workspace
 
-    repo = GitRepo.discover(".")
-    config = load_config(repo.root)
-    targets = assessment_targets(repo, config, [file] if file else [])
+    ws = open_workspace(".")
+    repo, config = ws.repo, ws.config
+    targets = ws.targets([file] if file else [])
     if repo.is_shallow():
         click.echo(repo.shallow_warning() or "浅いクローンのため、古い履歴は表示されません", err=True)
     return repo, config, targets

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pia_changes.errors import PiaError
+from pia_changes.forms.labelpath import LABEL_JOIN
 
 CONFIG_NAME = "pia-changes.toml"
 
@@ -18,7 +19,7 @@ CONFIG_NAME = "pia-changes.toml"
 class Config:
     root: Path
     assessments: tuple[str, ...] = ("assessments/*.yaml",)
-    label_separator: str = " > "
+    label_separator: str = LABEL_JOIN
     max_input_mb: float = 20
     gannen: bool = True
     tag_prefix: str = "submitted/"
@@ -69,7 +70,7 @@ def load_config(root: Path) -> Config:
     return Config(
         root=root,
         assessments=tuple(_expect(globs, list, "assessments", path)),
-        label_separator=str(raw.get("label_separator", " > ")),
+        label_separator=str(raw.get("label_separator", LABEL_JOIN)),
         max_input_mb=float(_expect(raw.get("max_input_mb", 20), (int, float), "max_input_mb", path)),
         gannen=bool(raw.get("gannen", True)),
         tag_prefix=str(submission.get("tag_prefix", "submitted/")),

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation finding. `label` is the printed label path of the item concerned, if any."""
+    """One validation finding, as data: the file and line, the item's path in the YAML tree (keys
+    and list indexes), a stable code, the message, and the printed label path for the reader."""
 
     file: str
     line: int | None
-    message: str
+    item_path: tuple = ()
+    code: str = "invalid"
+    message: str = ""
     label: str | None = None
     level: str = "error"  # error | warning
 
@@ -36,7 +39,7 @@ class PiaError(Exception):
     def __str__(self) -> str:
         if self.file is None:
             return self.message
-        return str(Problem(self.file, self.line, self.message, self.label))
+        return str(Problem(self.file, self.line, message=self.message, label=self.label))
 
 
 class InvalidDocument(PiaError):

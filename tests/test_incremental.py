@@ -21,7 +21,9 @@ from pia_changes.errors import PiaError
 from pia_changes.table.cache import RevisionLoader
 from pia_changes.git.repo import GitRepo
 from pia_changes.importer import import_text
-from pia_changes.document.yamlread import ChunkParser, LineMap, decode, parse
+from pia_changes.document.chunks import ChunkParser, LineMap
+from pia_changes.document.yamlread import parse
+from pia_changes.text.decode import decode
 
 from gitrepo import Repo
 

@@ -23,6 +23,8 @@ import yaml
 from click.testing import CliRunner
 
 from pia_changes.cli import cli
+from pia_changes.document.model import load_text
+from pia_changes.errors import InvalidDocument
 from pia_changes.forms import load_form
 from pia_changes.document.starter import blank_document
 
@@ -162,6 +164,19 @@ def test_unknown_key_names_closest_valid_key(cwd):
     n = line_no(text, "  評価書番: ")
     write(cwd / DOC, text)
     one_error(validate(DOC), f"{DOC}:{n}: 表紙: ", "様式にない項目「評価書番」です", "（「評価書番号」ではありませんか）")
+
+
+def test_problems_are_data_with_item_path_and_code():
+    """Errors as data (Decisions 2026-12-06): the CLI line is one rendering of them."""
+    text, _ = replace_line(filled_text(), "  評価書番号: ", "  評価書番号: 記載1\n  評価書番: 12")
+    text = text.replace("  評価書名: ", "  評価書名: x\n  評価書名: ", 1)
+    with pytest.raises(InvalidDocument) as err:
+        load_text(text, "doc.yaml")
+    found = {(p.code, p.item_path) for p in err.value.problems}
+    assert ("unknown_item", ("表紙", "評価書番")) in found
+    assert any(code == "duplicate_key" for code, _ in found)
+    unknown = next(p for p in err.value.problems if p.code == "unknown_item")
+    assert str(unknown) == f"doc.yaml:{unknown.line}: 表紙: {unknown.message}"
 
 
 def test_unknown_key_inside_group_entry(cwd):

@@ -15,12 +15,13 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pia_changes.classify.apply import counts_as_important, judge_changes
-from pia_changes.config import Config, load_config
+from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document, load_bytes
 from pia_changes.errors import InvalidDocument, PiaError
 from pia_changes.table.findings import FindingCollector, fails_strict, review_message
 from pia_changes.git.repo import GitRepo
+from pia_changes.workspace import open_workspace
 from pia_changes.table.rows import Finding
 from pia_changes.classify.trailers import Trailers, parse_trailers
 
@@ -83,9 +84,8 @@ def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), mess
     """Check the staged assessments (FILES, else those the config's globs match) against HEAD.
 
     MESSAGE is the commit message (commit-msg stage) or None (pre-commit stage)."""
-    repo = GitRepo.discover(start)
-    with repo:
-        config = load_config(repo.root)
+    with open_workspace(start) as ws:
+        repo, config = ws.repo, ws.config
         head = repo.head()
         trailers = parse_trailers(message) if message is not None else None
         report = CheckReport()

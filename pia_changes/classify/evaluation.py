@@ -14,7 +14,6 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from pia_changes.config import Config
 from pia_changes.forms import Node, load_form, walk
 from pia_changes.forms.labels import Match, match_label
 from pia_changes.classify.publisher import publisher_important
-from pia_changes.text.normalise import html_to_text
+from pia_changes.text.normalise import html_to_text, nfkc
 
 # domain.md: the exemptions a publisher may name for a ※ item, by keywords.
 EXEMPTION_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -54,9 +53,9 @@ SCHEMA_KEYS = ("agreement", "consistent_rows", "decided_rows", "deferred_rows", 
 
 def named_exemption(reason: str | None) -> str | None:
     """The exempt kind a 説明 names by keyword (domain.md), or None."""
-    text = unicodedata.normalize("NFKC", reason or "")
+    text = nfkc(reason or "")
     for kind, words in EXEMPTION_KEYWORDS.items():
-        if any(unicodedata.normalize("NFKC", w) in text for w in words):
+        if any(nfkc(w) in text for w in words):
             return kind
     return None
 
@@ -90,7 +89,7 @@ def row_kind(row: dict, before: str, after: str) -> str:
     """変更区分 where printed; else 新規 when 変更前 is empty, 削除 when 変更後 is empty or 「削除」."""
     if after == DELETED_MARK:
         return "削除"
-    if _ADDED_NOTE.match(unicodedata.normalize("NFKC", before)):
+    if _ADDED_NOTE.match(nfkc(before)):
         return "新規"
     if row.get("change_kind") in ("変更", "新規", "削除"):
         return row["change_kind"]
@@ -134,7 +133,7 @@ def rebuild_change(row: dict, match: Match) -> Change:
     kind = row_kind(row, before, after)
     if kind == "削除" and after == DELETED_MARK:
         after = ""
-    if kind == "新規" and _ADDED_NOTE.match(unicodedata.normalize("NFKC", before)):
+    if kind == "新規" and _ADDED_NOTE.match(nfkc(before)):
         before = ""  # the text did not exist: its 変更前 only says so
     item_id, labels = item_path(match)
     return Change(item_id=item_id, labels=labels, kind=kind, before=before or None,

@@ -11,13 +11,13 @@ municipalities nobody here has seen.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from pia_changes.forms import Node
 from pia_changes.classify.lawtext import law_renumbered, law_table_replaced
-from pia_changes.text.normalise import compare_key, html_to_text
+from pia_changes.diff.text import opcodes
+from pia_changes.text.normalise import compare_key, html_to_text, nfkc
 
 TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
 TYPO_MAX_EDITS = 3      # … in at most this many places …
@@ -45,6 +45,7 @@ ORG_KINDS = (("省", "庁", "委員会"), ("部", "局"), ("課", "室", "担当
              ("責任者", "管理者"))
 _ORG_UNIT = re.compile(r"(?<=[部局課室係省庁])(?=[\u4e00-\u9fff\u30a1-\u30fa])")
 _ORG_DOT = re.compile(r"(?<=[\u4e00-\u9fff])・(?=[\u4e00-\u9fff])")
+ORG_STRETCH_MAX = 80  # characters from the first to the last edit of an organisation swap
 COMPANY_STEM = 3  # characters a renamed company keeps of its name (富士通ジャパン → 富士通Japan)
 COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
@@ -99,8 +100,23 @@ def as_text(typed: object, shown: str | None) -> str:
 
 
 def _edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
-    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    return [op for op in ops if op[0] != "equal"]
+    """The edits from A to B, aligned between their common head and tail only: a long text
+    edited in one place costs the place, not the text."""
+    head, tail = _common_ends(a, b)
+    middle = opcodes(a[head:len(a) - tail], b[head:len(b) - tail])
+    return [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle if tag != "equal"]
+
+
+def _common_ends(a: str, b: str) -> tuple[int, int]:
+    """How many characters A and B share at the start, and then at the end."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _word(text: str, start: int, end: int) -> str:
@@ -200,7 +216,7 @@ def personnel_changed(node: Node, a: str, b: str) -> bool:
 
 def _title_and_name(text: str) -> tuple[str, str] | None:
     """Split 「介護保険課長 渡辺 均」 into the title and the name (the name may be absent)."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = nfkc(text).strip()
     if not text:
         return None
     head, _, rest = text.partition(" ")
@@ -346,15 +362,15 @@ def _wording_key(text: str) -> str:
     """Text without list markers, final 長音 of katakana words, punctuation and spacing."""
     text = _CHOUON.sub("", text)
     text = _LIST_MARKER.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     return _PUNCT.sub("", re.sub(r"\s+", "", text))
 
 
 def _national(labels: tuple[str, ...], *texts: str) -> bool:
     """A 記載例 part: named in the text or a heading (not in a heading's 「（…を除く。）」)."""
     where = "".join(re.sub(r"[（(][^）)]*[）)]", "", label) for label in labels) + "".join(texts)
-    where = unicodedata.normalize("NFKC", where)
-    return any(unicodedata.normalize("NFKC", m) in where for m in NATIONAL_MARKERS)
+    where = nfkc(where)
+    return any(nfkc(m) in where for m in NATIONAL_MARKERS)
 
 
 def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
@@ -389,6 +405,8 @@ def _org_word_swapped(node: Node, a: str, b: str, renamed: bool = True) -> bool:
     if any(w in node.key + node.label for w in PLACE_ITEM_WORDS):
         return False
     ka, kb = (_ORG_DOT.sub("", compare_key(x)) for x in (a, b))  # 地域・市民生活部: one name
+    if _differing_stretch(ka, kb) > ORG_STRETCH_MAX:  # a rename touches one short stretch
+        return False
     edits = _edits(ka, kb)
     if not ka or not kb or not edits:
         return False
@@ -404,6 +422,12 @@ def _org_word_swapped(node: Node, a: str, b: str, renamed: bool = True) -> bool:
         if word_a == word_b or not (whole or leading):
             return False
     return True
+
+
+def _differing_stretch(a: str, b: str) -> int:
+    """The length of the longer side once the common head and tail are cut off."""
+    head, tail = _common_ends(a, b)
+    return max(len(a), len(b)) - head - tail
 
 
 def _org_pair(a: str, b: str, renamed: bool) -> bool:

@@ -8,9 +8,9 @@ When a table was renamed that way, the lists of 項 numbers printed with it are 
 are masked as well; without such a rename a changed list of 項 is new content, not renumbering.
 """
 from __future__ import annotations
+from pia_changes.text.normalise import squeeze
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 _KANJI_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
@@ -40,7 +40,7 @@ def _kanji_to_int(text: str) -> int:
 
 
 def _plain(text: str) -> str:
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    text = squeeze(text)
     text = _BANGO_TITLE.sub("番号法", text)
     text = _KANJI_NUMBER.sub(lambda m: f"第{_kanji_to_int(m.group(1))}", text)
     return _ARTICLE.sub(lambda m: f"第#{m.group(1)}", text)
@@ -63,7 +63,7 @@ def law_renumbered(a: str, b: str, small_edit: Callable[[str, str], bool]) -> bo
     """
     pa, pb = _plain(a), _plain(b)
     ta, tb = _tables(pa), _tables(pb)
-    if re.sub(r"\s+", "", unicodedata.normalize("NFKC", a)) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", b)):
+    if squeeze(a) == squeeze(b):
         return False
     if "第#" not in ta + tb and "別表" not in ta + tb:
         return False

@@ -12,7 +12,6 @@ A person's 判定 and 説明 from the commit trailers (Decisions: Trailers) have
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from pia_changes.errors import PiaError
 from pia_changes.classify.exemptions import Exemption, as_text, formal_exemption, proposed_exemption
 from pia_changes.forms import Node, walk
 from pia_changes.classify.trailers import EXEMPTIONS
+from pia_changes.text.normalise import nfkc, squeeze
 
 FORMS = ("全項目", "重点項目", "基礎項目")
 
@@ -113,7 +113,7 @@ def classify(change: Change, context: ClassifyContext) -> Classification:
 
 def parse_decision(text: str) -> tuple[bool, str | None] | None:
     """判定: 重要 → (True, None); 判定: 非重要（理由） → (False, code); unreadable → None."""
-    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    value = squeeze(text or "")
     if value == "重要":
         return True, None
     match = re.fullmatch(r"非重要(?:\((.+)\))?", value)
@@ -207,7 +207,7 @@ def band_lower_bound(value: object) -> int | None:
         return None
     if isinstance(value, (int, float)):
         return int(value)
-    text = unicodedata.normalize("NFKC", str(value or "")).replace(",", "")
+    text = nfkc(str(value or "")).replace(",", "")
     text = re.sub(r"\s+", "", text)
     match = re.search(r"(\d+(?:\.\d+)?)(万|億)?人?以上", text)
     if match:
@@ -222,7 +222,7 @@ def band_lower_bound(value: object) -> int | None:
 
 
 def _occurred(value: object) -> bool | None:
-    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = nfkc(str(value or ""))
     if "あり" in text or "有" in text:
         return True
     if "なし" in text or "無" in text:

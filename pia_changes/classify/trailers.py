@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from pia_changes.text.wareki import parse_date
+from pia_changes.text.normalise import nfkc
 
 # Trailer name (NFKC, casefolded) → field of Trailers.
 KEYS = {
@@ -103,10 +103,10 @@ def _trailer_lines(lines: list[str]):
                 found[-1][2] += "\n" + line.strip()
             continue
         parsed = _split(line.strip())
-        name = KEYS.get(unicodedata.normalize("NFKC", parsed[0]).casefold()) if parsed else None
+        name = KEYS.get(nfkc(parsed[0]).casefold()) if parsed else None
         previous_known = name is not None
         if parsed and name is not None:
-            item = None if parsed[1] is None else unicodedata.normalize("NFKC", parsed[1]).strip()
+            item = None if parsed[1] is None else nfkc(parsed[1]).strip()
             found.append([name, item, parsed[2].strip()])
     return [tuple(f) for f in found]
 
@@ -140,7 +140,7 @@ def _convert(name: str, raw: str, label: str, problems: list[str]) -> object:
             problems.append(f"{label} を日付として読めません: {raw}（2025-06-01 または 令和7年6月1日 の形で）")
         return day
     if name == "timing":
-        text = unicodedata.normalize("NFKC", raw).strip()
+        text = nfkc(raw).strip()
         if text not in TIMINGS:
             problems.append(f"{label} は「事前」か「事後」で書いてください: {raw}")
             return None
@@ -151,7 +151,7 @@ def _convert(name: str, raw: str, label: str, problems: list[str]) -> object:
 
 
 def _decision(raw: str, label: str, problems: list[str]) -> Decision | None:
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = nfkc(raw).strip()
     if text == "重要":
         return Decision(important=True)
     m = _DECISION.match(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pia_changes.forms import Node
+from pia_changes.forms.labelpath import LABEL_JOIN, join_labels
 
 KINDS = ("変更", "新規", "削除")
 Spans = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]  # (before, after), [start, end)
@@ -28,8 +29,8 @@ class Change:
     cosmetic: bool = False
     order: int = 0               # the item's position in the form, for row order
 
-    def label(self, separator: str = " > ") -> str:
-        return separator.join(self.printed_labels)
+    def label(self, separator: str = LABEL_JOIN) -> str:
+        return join_labels(self.printed_labels, separator)
 
     @property
     def printed_labels(self) -> tuple[str, ...]:

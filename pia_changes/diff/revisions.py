@@ -52,16 +52,14 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
         return [compare_files(files[0], files[1])]
     if cached and revs:
         raise UsageError("--cached とリビジョンは同時に指定できません")
-    from pia_changes.table.generate import assessment_targets
     from pia_changes.table.cache import DocumentCache
-    from pia_changes.git.repo import GitRepo
+    from pia_changes.workspace import open_workspace
 
-    repo = GitRepo.discover(".")
-    with repo:
-        config = load_config(repo.root)
+    with open_workspace(".") as ws:
+        repo, config = ws.repo, ws.config
         cache = DocumentCache(repo, config.max_input_bytes)  # a second diff parses no YAML
         out = []
-        for path in assessment_targets(repo, config, files):
+        for path in ws.targets(files):
             old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
             out.append(_compare(path, old_raw, new_raw, old_name, new_name, config, cache,
                                 new_committed=len(revs) == 2 or cached))

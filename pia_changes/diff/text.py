@@ -6,11 +6,11 @@ in a row). Nothing here knows the form: diff.py decides which helper a schema ty
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import Match, SequenceMatcher
 from functools import lru_cache
 
 from pia_changes.diff.change import Spans
+from pia_changes.text.normalise import nfkc, squeeze
 
 LONG_TEXT = 200          # longer texts show only their changed paragraph(s)
 EXCERPT_JOIN = "…"       # between non-adjacent changed paragraphs
@@ -28,12 +28,19 @@ _SENTENCE_END = re.compile(r"。(?![」』）)〕］\]】。])")
 _WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=512)
+def opcodes(old: str, new: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """difflib's opcodes of two strings (no junk), through the faster matcher below; memoised:
+    the diff and several classification rules align the same pair."""
+    return tuple(_TextMatcher(None, old, new, autojunk=False).get_opcodes())
+
+
 def char_spans(old: str, new: str) -> Spans:
     """Changed spans of two strings; an equal run shorter than its neighbouring edits is absorbed,
     so 「記録」→「基本台帳」 around a shared 「の」 reads as one edit, not three."""
     hunks: list[list[int]] = []
     previous_end: tuple[int, int] | None = None
-    for tag, i1, i2, j1, j2 in _TextMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             continue
         if hunks and previous_end is not None:
@@ -217,7 +224,7 @@ def _item_spans(items: list[str], marked: list[bool]) -> tuple[Span, ...]:
 
 def option_key(value: object) -> str:
     """An option or a name as compared: NFKC, no whitespace at all."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return squeeze(value)
 
 
 def cosmetic_key(value: object) -> str:
@@ -225,7 +232,7 @@ def cosmetic_key(value: object) -> str:
     (。 、 . ,) at the end. Equal keys, different values = cosmetic. Only the end: a 「。」 before
     a line break cannot count, since reflowing moves line breaks next to it. No HTML stripping:
     documents print 「<川口市における措置>」 headings that a tag pattern would swallow."""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = nfkc(str(value))
     return _WHITESPACE.sub("", text).rstrip(_TRAILING)
 
 

@@ -6,7 +6,6 @@ Empty values are warnings, not errors: published forms leave cells blank (Decisi
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,10 @@ from pia_changes.errors import InvalidDocument, PiaError, Problem
 from pia_changes.forms import FORM_FILES, Form, Node, load_form
 from pia_changes.document.legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
 from pia_changes.text.wareki import parse_date
-from pia_changes.document.yamlread import Tree, decode, parse, read_input
+from pia_changes.document.yamlread import Tree, parse
+from pia_changes.text.decode import decode, read_input
+from pia_changes.text.normalise import nfkc
+from pia_changes.forms.labelpath import join_labels
 
 FORM_KEY = "様式"
 VERSION_KEY = "様式版"
@@ -54,7 +56,7 @@ def form_name(value: object) -> str | None:
     """様式: 全項目 / 全項目評価書 → 全項目."""
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip().removesuffix("評価書")
+    text = nfkc(value).strip().removesuffix("評価書")
     return text if text in FORM_FILES else None
 
 
@@ -106,7 +108,7 @@ def _is_empty(value: object) -> bool:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    return nfkc(text).strip()
 
 
 def option_matches(value: str, node: Node) -> bool:
@@ -133,14 +135,14 @@ class Validator:
         self.memo = memo
         self.raw: list[tuple] = []
 
-    def add(self, path: tuple, message: str, labels: tuple[str, ...] = (), level: str = "error",
+    def add(self, path: tuple, code: str, message: str, labels: tuple[str, ...] = (), level: str = "error",
             line: int | None = None) -> None:
-        label = " > ".join(labels) if labels else None
+        label = join_labels(labels) if labels else None
         if line is None:
             line = self.doc.line(path)
-        self.problems.append(Problem(self.doc.path, line, message, label, level))
+        self.problems.append(Problem(self.doc.path, line, path, code, message, label, level))
         if self.memo is not None:
-            self.raw.append((path, message, labels, level, line))
+            self.raw.append((path, code, message, labels, level, line))
 
     def run(self) -> list[Problem]:
         data = self.doc.data
@@ -151,7 +153,7 @@ class Validator:
                 self.unknown(key, (key,), list(known), ())
         for node in self.doc.form.nodes:
             if node.key not in data:
-                self.add((), f"「{node.label}」がありません", (node.label,))
+                self.add((), "missing_item", f"「{node.label}」がありません", (node.label,))
             else:
                 self.value(node, data[node.key], (node.key,), (node.label,))
         self.legacy(data.get(LEGACY_KEY))
@@ -161,7 +163,7 @@ class Validator:
     def unknown(self, key: str, path: tuple, choices: list[str], labels: tuple) -> None:
         close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
         hint = f"（「{close[0]}」ではありませんか）" if close else ""
-        self.add(path, f"様式にない項目「{key}」です{hint}", labels)
+        self.add(path, "unknown_item", f"様式にない項目「{key}」です{hint}", labels)
 
     def value(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
         if node.type == "section":
@@ -170,7 +172,7 @@ class Validator:
             self.group(node, value, path, labels)
         elif _is_empty(value):
             if node.required:
-                self.add(path, "未記入です", labels, level="warning")
+                self.add(path, "empty", "未記入です", labels, level="warning")
         else:
             self.leaf(node, value, path, labels)
 
@@ -194,23 +196,23 @@ class Validator:
                 self.problems += hit[3]
                 self.raw += hit[4]
                 return
-            for rel_path, message, rel_labels, level, rel_line in hit[1]:
+            for rel_path, code, message, rel_labels, level, rel_line in hit[1]:
                 line = None if base is None or rel_line is None else base + rel_line
-                self.add(path + rel_path, message, labels + rel_labels, level, line)
+                self.add(path + rel_path, code, message, labels + rel_labels, level, line)
             hit[2:] = [where, self.problems[first:], self.raw[first_raw:]]
             return
         check(node, value, path, labels)
         cut, cut_labels = len(path), len(labels)
-        self.memo[key] = [value, [(p[cut:], m, lab[cut_labels:], lev,
+        self.memo[key] = [value, [(p[cut:], code, m, lab[cut_labels:], lev,
                                    None if base is None or line is None else line - base)
-                                  for p, m, lab, lev, line in self.raw[first_raw:]],
+                                  for p, code, m, lab, lev, line in self.raw[first_raw:]],
                           (base, path, labels, self.doc.path), self.problems[first:], self.raw[first_raw:]]
 
     def _section(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
         if value is None:
             value = {}
         if not isinstance(value, dict):
-            self.add(path, "この見出しの下には項目を「キー: 値」で書いてください", labels)
+            self.add(path, "not_mapping", "この見出しの下には項目を「キー: 値」で書いてください", labels)
             return
         keys = [c.key for c in node.children]
         for key in value:
@@ -221,25 +223,25 @@ class Validator:
             if child.key in value:
                 self.value(child, value[child.key], path + (child.key,), child_labels)
             elif child.required:
-                self.add(path, f"必須の項目「{child.key}」がありません", child_labels)
+                self.add(path, "missing_item", f"必須の項目「{child.key}」がありません", child_labels)
 
     def group(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
         if value is None:
             return
         if not isinstance(value, list):
-            self.add(path, "繰り返しの項目はリスト（- で始まる行）で書いてください", labels)
+            self.add(path, "not_list", "繰り返しの項目はリスト（- で始まる行）で書いてください", labels)
             return
         seen: dict[str, int] = {}
         for index, entry in enumerate(value):
             name = identity_value(node, entry)
             entry_labels = labels[:-1] + (node.format_entry(index + 1, name),)  # システム1, not システム > システム1
             if not isinstance(entry, dict):
-                self.add(path + (index,), "各要素は「キー: 値」で書いてください", entry_labels)
+                self.add(path + (index,), "not_mapping", "各要素は「キー: 値」で書いてください", entry_labels)
                 continue
             if not _is_empty(name):
                 key = _norm(str(name))
                 if key in seen:
-                    self.add(path + (index,), f"「{name}」が重複しています（{seen[key]}番目と同じ名前）",
+                    self.add(path + (index,), "duplicate_entry", f"「{name}」が重複しています（{seen[key]}番目と同じ名前）",
                              entry_labels)
                 seen.setdefault(key, index + 1)
             self.section(node, entry, path + (index,), entry_labels)
@@ -248,7 +250,7 @@ class Validator:
         check = getattr(self, "leaf_" + node.type)
         message = check(node, value)
         if message:
-            self.add(path, message, labels)
+            self.add(path, "bad_value", message, labels)
 
     def leaf_text(self, node: Node, value: object) -> str | None:
         if isinstance(value, (dict, list)):
@@ -285,27 +287,27 @@ class Validator:
         if rows is None:
             return
         if not isinstance(rows, list):
-            self.add(path, "変更箇所は行のリストで書いてください", (LEGACY_KEY,))
+            self.add(path, "not_list", "変更箇所は行のリストで書いてください", (LEGACY_KEY,))
             return
         for index, row in enumerate(rows):
             labels = (LEGACY_KEY, f"{index + 1}行目")
             if not isinstance(row, dict):
-                self.add(path + (index,), "各行は「列名: 値」で書いてください", labels)
+                self.add(path + (index,), "not_mapping", "各行は「列名: 値」で書いてください", labels)
                 continue
             for key in row:
                 if key not in LEGACY_KEYS:
                     self.unknown(key, path + (index, key), sorted(LEGACY_KEYS), labels)
             date = row.get("変更日")
             if not _is_empty(date) and parse_date(date) is None:
-                self.add(path + (index, "変更日"), f"変更日を日付として読めません: {date}", labels)
+                self.add(path + (index, "変更日"), "bad_date", f"変更日を日付として読めません: {date}", labels)
 
     def unplaced(self, items: object) -> None:
         if _is_empty(items):
             return
         if not isinstance(items, list):
-            self.add((UNPLACED_KEY,), "未配置はリストで書いてください", (UNPLACED_KEY,))
+            self.add((UNPLACED_KEY,), "not_list", "未配置はリストで書いてください", (UNPLACED_KEY,))
             return
-        self.add((UNPLACED_KEY,), f"取り込みで配置できなかった本文が {len(items)} 件あります", (UNPLACED_KEY,),
+        self.add((UNPLACED_KEY,), "unplaced", f"取り込みで配置できなかった本文が {len(items)} 件あります", (UNPLACED_KEY,),
                  level="warning")
 
 

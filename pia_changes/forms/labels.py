@@ -6,23 +6,23 @@ so matching is by the names of the item and its headings found inside the label,
 separators or the numbering (older 様式 number some sections differently).
 """
 from __future__ import annotations
+from pia_changes.text.normalise import nfkc
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import Form, Node, walk
+from pia_changes.forms.numbering import ANNEX, LATIN_NUMERALS, section_numeral
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①…⑳ stay as they are: NFKC would make ① a 1
-_ROMAN = ("VI", "IV", "V", "III", "II", "I")  # longest first
 _NUMBERING = re.compile(r"^(?:\(\d+\)|\d+[.．、]?|[0-9]+-)")
 _DROP = re.compile(r"[\s>＞\-－―‐–—~～、。,.・:：()（）「」『』【】\[\]※]")
 
 
 def squash(text: str) -> str:
     """NFKC except for circled numbers, then separators and punctuation dropped."""
-    text = "".join(ch if ch in _CIRCLED else unicodedata.normalize("NFKC", ch) for ch in str(text))
+    text = "".join(ch if ch in _CIRCLED else nfkc(ch) for ch in str(text))
     return _DROP.sub("", text)
 
 
@@ -35,16 +35,16 @@ def _names(node: Node) -> tuple[str, ...]:
             raw.add(stem)
     names = set()
     for text in raw:
-        plain = unicodedata.normalize("NFKC", "".join(c for c in text if c not in _CIRCLED))
+        plain = nfkc("".join(c for c in text if c not in _CIRCLED))
         plain = _NUMBERING.sub("", plain.strip())
-        for roman in _ROMAN:  # "Ⅰ 基本情報" → "基本情報"
+        for roman in LATIN_NUMERALS:  # "Ⅰ 基本情報" → "基本情報"
             if plain.startswith(roman + " "):
                 plain = plain[len(roman):]
                 break
         squashed = squash(plain)
         if len(squashed) >= 2:
             names.add(squashed)
-    if node.type == "section" and (m := _RISK_NO.match(unicodedata.normalize("NFKC", node.label))):
+    if node.type == "section" and (m := _RISK_NO.match(nfkc(node.label))):
         names.add(f"リスク{m[1]}")  # 「リスク4」 alone names the heading 「リスク4：入手の際に…」
     return tuple(sorted(names, key=len, reverse=True))
 
@@ -84,12 +84,10 @@ def _candidates(form: Form) -> tuple[_Candidate, ...]:
     return tuple(out)
 
 
-_LEADING_ROMAN = re.compile(r"^\s*(VI|IV|V|III|II|I)(?![A-Za-z])")
-
-
 def _leading_roman(label: str) -> str | None:
-    m = _LEADING_ROMAN.match(unicodedata.normalize("NFKC", label))
-    return m[1] if m else None
+    """The section numeral the label starts with (annexes are matched by name, not here)."""
+    numeral = section_numeral(label)
+    return None if numeral in (None, ANNEX) else numeral
 
 
 def _rfind_any(haystack: str, names: tuple[str, ...], limit: int | None = None) -> tuple[int, str] | None:
@@ -186,4 +184,4 @@ def match_label(form: Form, label: str, max_tail: int = 20) -> Match | None:
             best, best_cand, best_key = rank, cand, key
     if best is None or best_cand is None:
         return None
-    return Match(best_cand.node, float(best[1] + best[2]), _entries(best_cand.node, squashed, unicodedata.normalize("NFKC", label)))
+    return Match(best_cand.node, float(best[1] + best[2]), _entries(best_cand.node, squashed, nfkc(label)))

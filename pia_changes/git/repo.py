@@ -16,12 +16,15 @@ import datetime as dt
 import os
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pia_changes.errors import PiaError
+from pia_changes.text.normalise import nfkc
+
+if TYPE_CHECKING:  # for the annotation only: reading trailers is classify's business
+    from pia_changes.classify.trailers import Trailers
 
 __all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags"]
 
@@ -82,6 +85,7 @@ class GitRepo:
         self._batch: subprocess.Popen | None = None
         self._reachable: dict[str, frozenset[str]] = {}
         self._commits: set[str] = set()  # full shas resolve() found to be commits
+        self._revisions: dict[tuple[str, str], list[Revision]] = {}  # (path, commit) → file_revisions
 
     # ---- process plumbing -------------------------------------------------------------------
 
@@ -228,11 +232,14 @@ class GitRepo:
         sha = self.head() if rev == "HEAD" else self.resolve(rev)
         if sha is None:
             return []  # an empty repository
+        if (rel, sha) in self._revisions:  # generate, its drafts check and the tag findings ask alike
+            return list(self._revisions[(rel, sha)])
         out = self._git("log", "--follow", "--first-parent", "--diff-merges=first-parent", "--raw", "-z",
                        "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha, "--", rel)
         revisions = [self._revision(*entry) for entry in _parse_log(out)]
         revisions.reverse()
-        return revisions
+        self._revisions[(rel, sha)] = revisions
+        return list(revisions)
 
     def _revision(self, sha: str, parent: str | None, dates: str, path: str, blob: str | None) -> Revision:
         author, committer = dates.split(" ")
@@ -403,7 +410,7 @@ class GitRepo:
         reevaluation = False
         if kind == "tag":
             message = self._object(sha, "tag").partition(b"\n\n")[2].decode("utf-8", "replace")
-            reevaluation = bool(_REEVALUATION.search(unicodedata.normalize("NFKC", message)))
+            reevaluation = bool(_REEVALUATION.search(nfkc(message)))
             target = peeled if peeled_kind == "commit" else self._peel(name)
         else:
             target = sha if kind == "commit" else None

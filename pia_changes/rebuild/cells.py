@@ -9,11 +9,10 @@ announces appended text, 「削除」 says the item was emptied, 「[○]」 mar
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pia_changes.text.normalise import html_to_text
+from pia_changes.text.normalise import html_to_text, nfkc
 
 _CIRCLED = {chr(0x2460 + i) for i in range(20)}
 BLANK_MARKS = frozenset({"-", "—", "―", "‐", "−", "ー", "─", "–"})  # after NFKC: 「－」 is "-"
@@ -31,7 +30,7 @@ _CHECK_MARK = re.compile(r"\[([○〇◯●✓✔レxX]?)\]")
 
 
 def _nfkc(ch: str) -> str:
-    return ch if ch in _CIRCLED else unicodedata.normalize("NFKC", ch)
+    return ch if ch in _CIRCLED else nfkc(ch)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pia_changes.forms.labels import match_label
 from pia_changes.git.repo import GitRepo
 from pia_changes.importer import import_text
 from pia_changes.importer.build import dump_yaml
-from pia_changes.document.legacy import LEGACY_KEY, item_raw
+from pia_changes.document.legacy import LEGACY_KEY, legacy_table
 from pia_changes.rebuild.undo import (
     ENTRY_DELETED,
     NO_CHANGE,
@@ -39,7 +39,7 @@ from pia_changes.rebuild.undo import (
     undo,
 )
 from pia_changes.text.wareki import format_wareki, parse_date
-from pia_changes.document.yamlread import too_large
+from pia_changes.text.decode import too_large
 
 JST = dt.timezone(dt.timedelta(hours=9))
 TIMINGS = ("事前", "事後")
@@ -120,16 +120,15 @@ def undated_fallback(data: dict, printed: list[dt.date]) -> tuple[dt.date | None
 
 def plan(data: dict, form: Form) -> Plan:
     """Undo the published rows of DATA (a parsed assessment) newest first; the groups to commit."""
-    rows_raw = [r for r in (data.get(LEGACY_KEY) or []) if isinstance(r, dict)]
-    printed = [d for d in (parse_date(r.get("変更日")) for r in rows_raw) if d is not None]
+    published = legacy_table(data.get(LEGACY_KEY))
+    printed = [d for d in (parse_date(r.date_raw) for r in published) if d is not None]
     fallback, source = undated_fallback(data, printed)
     rows: list[RowPlan] = []
-    for index, row in enumerate(rows_raw):
-        day = parse_date(row.get("変更日"))
-        rows.append(RowPlan(index=index, row=row, label=item_raw(row) or "", date=day or fallback,
-                            date_printed=day is not None, timing=str(row.get("提出時期") or "").strip(),
-                            before=read_cell(row.get("変更前の記載"), "before"),
-                            after=read_cell(row.get("変更後の記載"), "after")))
+    for index, row in enumerate(published):
+        day = parse_date(row.date_raw)
+        rows.append(RowPlan(index=index, row=row.raw, label=row.item_raw, date=day or fallback,
+                            date_printed=day is not None, timing=row.timing,
+                            before=read_cell(row.before, "before"), after=read_cell(row.after, "after")))
     keys = sorted({(r.date, r.timing) for r in rows if r.timing in TIMINGS and r.date is not None},
                   key=lambda k: (k[0], TIMINGS.index(k[1])))
     groups = [Group(day, timing) for day, timing in keys]

@@ -6,21 +6,21 @@ Every renderer except json asks this module, so a layout is decided in one place
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pia_changes.errors import UsageError
-from pia_changes.table.rows import Finding, Row, Table
-from pia_changes.text.normalise import html_to_text
+from pia_changes.table.rows import Row, Table
+from pia_changes.text.normalise import html_to_text, nfkc
 from pia_changes.text.wareki import format_wareki
+from pia_changes.forms.labelpath import LABEL_JOIN
+from pia_changes.forms.numbering import leading_numeral_text
 
 STANDARD = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 EXTENDED = ("項番", "変更日", "項目①", "項目②", "項目③", "項目④", "変更区分",
             "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明", "備考")
 LAYOUTS = {"standard": STANDARD, "extended": EXTENDED}
-SEPARATOR = " > "  # how legacy.item_raw joins an extended table's 項目①–④
+SEPARATOR = LABEL_JOIN  # how legacy.item_raw joins an extended table's 項目①–④
 
-_SECTION = re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)(?=[\s.．、]|$)")
 _ANNEX = re.compile(r"^[\s（(【\[]*(別添\s*[0-9０-９]*)")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -101,8 +101,8 @@ def pieces(text: str, row: Row, side: str | None) -> list[tuple[str, bool]]:
 
 def section_cell(label: str) -> str:
     """項目①: the section's numeral (Ⅰ…Ⅵ) or 別添N, as 墨田区 prints it; else the whole label."""
-    if m := _SECTION.match(label):
-        return m[1]
+    if numeral := leading_numeral_text(label):
+        return numeral
     if m := _ANNEX.match(label):
         return m[1].replace(" ", "")
     return label
@@ -196,5 +196,5 @@ def _text(value: object) -> str:
 def _number(value: object) -> int | None:
     if value is None or isinstance(value, bool):
         return None
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    text = nfkc(_text(value)).strip()
     return int(text) if _DIGITS.match(text) else None

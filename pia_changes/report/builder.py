@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pia_changes.config import Config, load_config
+from pia_changes.config import Config
 from pia_changes.errors import PiaError
-from pia_changes.table.generate import assessment_targets, with_findings
+from pia_changes.table.generate import with_findings
+from pia_changes.workspace import open_workspace
 from pia_changes.table.submissions import repository_findings
 from pia_changes.git.repo import GitRepo
 from pia_changes.output import check_directory, write_directory
@@ -33,12 +34,11 @@ def build_report(out_dir: str | Path, start: str | Path = ".", files: list[str] 
     target = Path(out_dir)
     check_directory(target, force)  # before the long part
     today = today or dt.date.today()
-    repo = GitRepo.discover(start)
-    with repo:
-        config = load_config(repo.root)
-        paths = sorted(assessment_targets(repo, config, list(files or [])))
+    with open_workspace(start) as ws:
+        repo, config = ws.repo, ws.config
+        paths = sorted(ws.targets(list(files or [])))
         _refuse_to_replace_sources(target, repo, paths)
-        several = len(config.assessment_paths()) > 1
+        several = len(ws.assessments) > 1
         views = _views(repo, config, paths, today, several)
     pages = _pages(views, config.gannen)
     write_directory(target, lambda tmp: _write(tmp, views, pages, config), force)

@@ -1,18 +1,13 @@
 """What a report page shows, gathered once from the history and the table (no HTML here)."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
 from pia_changes.table.rows import Finding, Row, Table
 from pia_changes.table.build import History, first_containing
+from pia_changes.forms.numbering import SECTIONS, section_numeral
 
-SECTIONS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "別添")
-_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ", "VII": "Ⅶ"}
-_LEADING_ROMAN = re.compile(r"^\s*(VII|VI|IV|V|III|II|I)(?![A-Za-z])")
-_ANNEX = re.compile(r"^[\s(【\[]*別添")
 
 
 @dataclass(frozen=True)
@@ -91,11 +86,7 @@ def assessment_view(repo: GitRepo, hist: History, table: Table, page: str, xlsx:
 def section_of(row: Row) -> str:
     """The row's section numeral (Ⅰ…Ⅶ) or 別添 from its first label; "" when none is printed.
     NFKC turns Ⅴ into V, so the Latin spelling some publishers print is read alike."""
-    first = row.labels[0] if row.labels else row.item
-    text = unicodedata.normalize("NFKC", first or "")
-    if m := _LEADING_ROMAN.match(text):
-        return _ROMAN[m[1]]
-    return "別添" if _ANNEX.match(text) else ""
+    return section_numeral(row.labels[0] if row.labels else row.item) or ""
 
 
 def section_names(rows: tuple[Row, ...]) -> list[tuple[str, str]]:

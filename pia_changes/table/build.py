@@ -22,7 +22,7 @@ from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
-from pia_changes.document.legacy import item_raw, legacy_object
+from pia_changes.document.legacy import LegacyRow, legacy_object, legacy_table
 from pia_changes.classify.publisher import publisher_important
 from pia_changes.table.rows import Row, Table, change_row
 from pia_changes.text.normalise import html_to_text
@@ -241,7 +241,7 @@ def table_from_history(repo: GitRepo, hist: History, config: Config, today: dt.d
     """The table of a history already read (the report needs both); adds the table's findings
     to hist.findings."""
     path, current, findings = hist.path, hist.current, hist.findings
-    rows = [legacy_row(r) for r in current.legacy_rows]
+    rows = [legacy_row(r) for r in legacy_table(current.legacy_rows)]
     for row in rows:
         if not row.timing:
             findings.add("warning", "blank_timing", f"変更箇所の行（{row.item}）の提出時期が空欄です", item_id=row.item_id)
@@ -274,18 +274,15 @@ def _submissions(repo: GitRepo, path: str, revisions: list[Revision], config: Co
     return sorted(mine, key=lambda t: t.date)
 
 
-def legacy_row(row: dict) -> Row:
+def legacy_row(row: LegacyRow) -> Row:
     """A published row carried over unchanged (Decisions: Legacy rows)."""
-    reason = html_to_text(str(row.get("提出時期に係る説明") or ""))
-    kind = str(row.get("変更区分") or "変更").strip()
-    kouban = row.get("項番")
+    reason = html_to_text(row.timing_reason)
     return Row(
-        change_date=parse_date(row.get("変更日")), item=item_raw(row) or "", item_id=None,
-        kind=kind if kind in ("変更", "新規", "削除") else "変更",
-        before=_text(row.get("変更前の記載")), after=_text(row.get("変更後の記載")),
-        timing=str(row.get("提出時期") or "").strip(), timing_reason=reason, source="legacy",
-        important=publisher_important(reason), legacy=legacy_object(row),
-        kouban=None if kouban in (None, "") else str(kouban),
+        change_date=parse_date(row.date_raw), item=row.item_raw, item_id=None,
+        kind=row.change_kind if row.change_kind in ("変更", "新規", "削除") else "変更",
+        before=_text(row.before), after=_text(row.after),
+        timing=row.timing, timing_reason=reason, source="legacy",
+        important=publisher_important(reason), legacy=legacy_object(row.raw), kouban=row.kouban,
     )
 
 

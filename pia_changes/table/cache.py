@@ -16,7 +16,9 @@ from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
 from pia_changes.git.repo import SHA, GitRepo
 from pia_changes.output import NEW_FILE, temp_name
-from pia_changes.document.yamlread import ChunkParser, decode, parse
+from pia_changes.document.chunks import ChunkParser
+from pia_changes.document.yamlread import parse
+from pia_changes.text.decode import decode
 
 # ---- parsed documents, cached by blob sha ----------------------------------------------------
 

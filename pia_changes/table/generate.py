@@ -5,28 +5,18 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from pia_changes.config import Config, load_config
+from pia_changes.config import Config
 from pia_changes.errors import PiaError
-from pia_changes.git.repo import GitRepo
 from pia_changes.table.submissions import repository_findings
 
 from pia_changes.table.rows import Table
-
-
-def assessment_targets(repo: GitRepo, config: Config, files: list[str]) -> list[str]:
-    """Repository-relative paths of FILES, or of every assessment the config's globs match."""
-    if files:
-        return [repo.relpath(Path(f).resolve()) for f in files]
-    paths = [repo.relpath(p) for p in config.assessment_paths()]
-    if not paths:
-        raise PiaError(f"評価書が見つかりません（pia-changes.toml の assessments: {', '.join(config.assessments)}）",
-                       file=str(repo.root))
-    return paths
+from pia_changes.workspace import open_workspace
 
 
 def repository_config(start: str | Path = ".") -> Config:
     """The pia-changes.toml of the repository containing START."""
-    return load_config(GitRepo.discover(start).root)
+    with open_workspace(start) as ws:
+        return ws.config
 
 
 def generate(start: str | Path = ".", files: list[str] | None = None, rev: str = "HEAD",
@@ -37,11 +27,10 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
     Without FILES, an assessment file that has never been committed (a draft) is left out and
     its path appended to SKIPPED, rather than blocking the tables of the others. PROGRESS
     (table.Progress) is told how far the walk of each history has come."""
-    from pia_changes.table.build import build_table  # imported here: `diff` imports this module for assessment_targets
-    repo = GitRepo.discover(start)
-    with repo:
-        config = load_config(repo.root)
-        targets = assessment_targets(repo, config, list(files or []))
+    from pia_changes.table.build import build_table  # imported when needed: `diff` never is
+    with open_workspace(start) as ws:
+        repo, config = ws.repo, ws.config
+        targets = ws.targets(list(files or []))
         if not files:
             drafts = [p for p in targets if not repo.file_revisions(p, rev)]
             targets = [p for p in targets if p not in drafts]
@@ -50,7 +39,7 @@ def generate(start: str | Path = ".", files: list[str] | None = None, rev: str =
             if not targets:
                 raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）",
                                file=drafts[0])
-        every = [repo.relpath(p) for p in config.assessment_paths()]
+        every = ws.assessments
         tables = [build_table(repo, path, config, rev, today, len(every) > 1, progress) for path in sorted(targets)]
         tables[0] = with_findings(tables[0], repository_findings(repo, config, set(every) | set(targets)))
     return tables

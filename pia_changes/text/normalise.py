@@ -27,9 +27,20 @@ def html_to_text(value: str) -> str:
     return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
 
 
+def nfkc(value: object) -> str:
+    """Full-width letters and digits, half-width katakana and compatibility forms folded (NFKC):
+    how publishers' texts are compared everywhere in the tool. None is ""."""
+    return unicodedata.normalize("NFKC", "" if value is None else str(value))
+
+
+def squeeze(value: object) -> str:
+    """NFKC with all whitespace removed: the key when line breaks and spacing carry no meaning."""
+    return _WHITESPACE.sub("", nfkc(value))
+
+
 def compare_key(value: object) -> str:
-    """NFKC, HTML to text, all whitespace removed: PDF extractions break lines mid-word."""
+    """NFKC, HTML to text, all whitespace removed: PDF extractions break lines mid-word
+    (Decisions: Comparing text)."""
     if value is None:
         return ""
-    text = html_to_text(str(value))
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    return squeeze(html_to_text(str(value)))

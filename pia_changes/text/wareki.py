@@ -1,9 +1,9 @@
 """和暦 ⇄ ISO dates. Published documents and trailers write 令和7年6月1日, 令和元年, 平成31年 alike."""
 from __future__ import annotations
+from pia_changes.text.normalise import nfkc
 
 import datetime as dt
 import re
-import unicodedata
 
 ERAS = (  # (name, first day); newest first
     ("令和", dt.date(2019, 5, 1)),
@@ -22,7 +22,7 @@ def parse_date(value: object) -> dt.date | None:
         return value
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = nfkc(str(value)).strip()
     try:
         if m := _ISO.match(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))

@@ -1,0 +1,31 @@
+"""Section numerals as publishers print them: Ⅰ–Ⅶ in full width, I–VII in Latin letters (NFKC
+turns Ⅴ into V), or （別添）. One parser for the label matcher, the renderers and the report."""
+from __future__ import annotations
+
+import re
+
+from pia_changes.text.normalise import nfkc
+
+NUMERALS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ")
+ANNEX = "別添"
+SECTIONS = (*NUMERALS, ANNEX)  # in form order
+_LATIN = {nfkc(n): n for n in NUMERALS}  # "IV" → "Ⅳ"
+LATIN_NUMERALS = tuple(sorted(_LATIN, key=len, reverse=True))  # longest first: "VI" before "V"
+_LEADING = re.compile(r"^\s*(VII|VI|IV|V|III|II|I)(?![A-Za-z])")
+_LEADING_ANNEX = re.compile(r"^[\s(（【\[]*別添")
+
+
+def section_numeral(label: str | None) -> str | None:
+    """The section a label starts with, as the form prints it (Ⅰ…Ⅶ), or 別添; None when the
+    label names no section (「I基本情報」 and 「Ⅰ 基本情報」 alike; 「IT」 is not one)."""
+    text = nfkc(label)
+    if m := _LEADING.match(text):
+        return _LATIN[m[1]]
+    return ANNEX if _LEADING_ANNEX.match(text) else None
+
+
+def leading_numeral_text(label: str) -> str | None:
+    """The numeral exactly as printed at the start of LABEL (「Ⅱ」 of 「Ⅱ．特定個人…」), for cells
+    that print it back (the extended layout's 項目①)."""
+    m = re.match(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)(?=[\s.．、]|$)", label)
+    return m[1] if m else None
