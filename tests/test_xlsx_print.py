@@ -180,6 +180,10 @@ def test_the_example_prints_whole(office, tmp_path):
     assert run(root, "generate", "-o", str(out)).exit_code == 0
     figures = assert_prints_whole(office, out, tables=2)
     assert figures["cells"] > 500
+    if os.environ.get("PIA_CHANGES_SCREENSHOTS") and shutil.which("pdftoppm"):  # =docs: docs/xlsx_print.png
+        page = Path(os.environ["PIA_CHANGES_SCREENSHOTS"]) / "xlsx_print"
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(out.with_suffix(".pdf")), str(page)], check=True, timeout=120)
 
 
 def test_a_300_row_table_prints_whole(office, tmp_path):
