@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pia_changes.table.rows import Row, Table
 from pia_changes.render.columns import PrintedRow, headers, pieces, printed_rows, span_columns
+from pia_changes.render.xlsxfit import CONTINUED, SheetRow, fit_row, height_for, wrapped_lines
 
 TITLE = "（別添）変更箇所"
 FONT_NAME = "游ゴシック"
@@ -28,6 +29,7 @@ WIDTHS = {"項番": 6, "変更日": 16, "項目": 30, "項目①": 8, "項目②
           "変更区分": 8, "変更前の記載": 48, "変更後の記載": 48, "提出時期": 8,
           "提出時期に係る説明": 30, "備考": 16}
 _SIDE = Side(style="thin", color="000000")
+_DOTTED = Side(style="dotted", color="000000")  # between a row and its 「（続き）」 rows
 _BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -68,6 +70,7 @@ def sheet_title(table: Table, used: set[str]) -> str:
 def _fill_sheet(ws: Worksheet, table: Table, layout: str, gannen: bool) -> None:
     cols = headers(layout)
     last = get_column_letter(len(cols))
+    widths = [WIDTHS.get(name, 14) for name in cols]
     _title_row(ws, table, len(cols))
     for i, name in enumerate(cols, start=1):
         c = ws.cell(row=HEADER_ROW, column=i, value=name)
@@ -75,15 +78,28 @@ def _fill_sheet(ws: Worksheet, table: Table, layout: str, gannen: bool) -> None:
         c.fill = _HEADER_FILL
         c.border = _BORDER
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(name, 14)
+        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
+    ws.row_dimensions[HEADER_ROW].height = height_for(
+        max(wrapped_lines(name, w) for name, w in zip(cols, widths)), FONT_SIZE)
     spans = span_columns(layout)
-    for r, printed in enumerate(printed_rows(table, layout, gannen=gannen), start=HEADER_ROW + 1):
-        _data_row(ws, r, printed, spans)
+    marker = cols.index("項目" if "項目" in cols else "項目①")
+    r = HEADER_ROW + 1
+    for printed in printed_rows(table, layout, gannen=gannen):
+        sheet_rows = fit_row(printed.cells, widths, FONT_SIZE, marker)
+        for k, sheet_row in enumerate(sheet_rows):
+            _data_row(ws, r, printed, sheet_row, spans, (k > 0, k < len(sheet_rows) - 1))
+            r += 1
+    _page_setup(ws, layout, f"A1:{last}{max(r - 1, HEADER_ROW)}")
+
+
+def _page_setup(ws: Worksheet, layout: str, area: str) -> None:
+    """Landscape, fit to the paper's width, the header row on every page: the extended layout's
+    twelve columns go on A3 so that its 10 pt text is not printed at 6 pt."""
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{last}{max(ws.max_row, HEADER_ROW)}"
+    ws.print_area = area
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if layout == "extended" else ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -100,21 +116,40 @@ def _title_row(ws: Worksheet, table: Table, width: int) -> None:
     ws.row_dimensions[1].height = 24
 
 
-def _data_row(ws: Worksheet, r: int, printed: PrintedRow, spans: dict[int, str]) -> None:
+def _data_row(ws: Worksheet, r: int, printed: PrintedRow, sheet_row: SheetRow,
+              spans: dict[int, str], joined: tuple[bool, bool]) -> None:
+    """One worksheet row: each cell's piece of its text (all of it unless the row continues), the
+    「（続き）」 marker on a continuation row, dotted lines where a row continues (JOINED: above,
+    below)."""
     font = Font(name=FONT_NAME, size=FONT_SIZE)
+    border = Border(left=_SIDE, right=_SIDE, top=_DOTTED if joined[0] else _SIDE,
+                    bottom=_DOTTED if joined[1] else _SIDE)
     for i, text in enumerate(printed.cells):
-        c = ws.cell(row=r, column=i + 1, value=_value(text, printed.row, spans.get(i)))
+        piece = sheet_row.ranges[i]
+        if piece is not None:
+            value: str | CellRichText | None = _value(text, printed.row, spans.get(i), piece)
+        else:
+            value = CONTINUED if i == sheet_row.marker else None
+        c = ws.cell(row=r, column=i + 1, value=value)
         c.font = font
-        c.border = _BORDER
+        c.border = border
         c.alignment = Alignment(vertical="top", wrap_text=True)
         c.number_format = "@"
+    ws.row_dimensions[r].height = sheet_row.height
 
 
-def _value(text: str, row: Row, side: str | None) -> str | CellRichText:
-    """Plain text, or rich text with the changed spans underlined (as printed 別添 often do)."""
-    parts = pieces(text, row, side)
+def _value(text: str, row: Row, side: str | None, piece: tuple[int, int]) -> str | CellRichText:
+    """The piece's plain text, or rich text with the changed spans underlined (as printed 別添
+    often do)."""
+    start, end = piece
+    parts, pos = [], 0
+    for part, changed in pieces(text, row, side):
+        lo, hi = max(pos, start), min(pos + len(part), end)
+        if lo < hi:
+            parts.append((text[lo:hi], changed))
+        pos += len(part)
     if not any(changed for _, changed in parts):
-        return text
+        return text[start:end]
     underline = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, u="single")
     return CellRichText([TextBlock(underline, t) if changed else t for t, changed in parts])
 

@@ -13,6 +13,7 @@ from pia_changes.render.columns import pieces, text_cell
 from pia_changes.table.findings import LEVEL_NAMES
 from pia_changes.table.rows import Finding, Row
 from pia_changes.text.wareki import format_wareki
+from pia_changes.report.fold import fold
 from pia_changes.report.model import AssessmentView, RevisionView, row_findings, section_of
 
 REASON_NAMES = {"important_item": "※の項目の変更", "threshold": "しきい値判断の変更",
@@ -167,11 +168,34 @@ def change_row(row: Row, findings: list[Finding], gannen: bool) -> str:
 
 
 def _text(row: Row, side: str) -> str:
+    """A 変更前/変更後 cell: changed characters underlined, long unchanged text far from them
+    folded behind a control (fold.py); every piece escaped."""
     text = text_cell(row, side)
     if not text:
         return f'<td class="{side}"><span class="empty">（なし）</span></td>'
-    inner = "".join(f'<u class="chg">{_e(t)}</u>' if changed else _e(t) for t, changed in pieces(text, row, side))
+    other = "after" if side == "before" else "before"
+    inner = "".join(_segment(s.text, s.kind) for s in
+                    fold(pieces(text, row, side), _spans(row, side, len(text)),
+                         _spans(row, other, len(text_cell(row, other)))))
     return f'<td class="{side}">{inner}</td>'
+
+
+def _spans(row: Row, side: str, length: int) -> list[tuple[int, int]]:
+    """A computed row's changed spans on SIDE, clipped to its text (legacy rows have none)."""
+    if row.source != "git":
+        return []
+    spans = ((max(s, 0), min(e, length)) for s, e in (row.spans or {}).get(side) or [])
+    return [(s, e) for s, e in spans if s < e]
+
+
+def _segment(text: str, kind: str) -> str:
+    if kind == "changed":
+        return f'<u class="chg">{_e(text)}</u>'
+    if kind == "plain":
+        return _e(text)
+    label = f"…（{len(text):,}文字省略）表示する"
+    return (f'<span class="fold"><button type="button" class="unfold" aria-expanded="false">{_e(label)}</button>'
+            f'<span class="folded">{_e(text)}</span></span>')
 
 
 def _verdict(row: Row, findings: list[Finding]) -> str:
