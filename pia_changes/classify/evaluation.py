@@ -22,7 +22,8 @@ from pia_changes.diff.change import Change, Classification
 from pia_changes.classify.rules import ClassifyContext, classify
 from pia_changes.config import Config
 from pia_changes.forms import Node, load_form, walk
-from pia_changes.forms.labels import Match, match_label
+from pia_changes.forms.labels import Match
+from pia_changes.forms.rowmatch import match_row
 from pia_changes.classify.publisher import publisher_important
 from pia_changes.text.normalise import html_to_text, nfkc
 
@@ -187,7 +188,7 @@ def evaluate_row(row: dict) -> RowResult:
     result = RowResult(seed=str(row.get("seed", "")), row_no=int(row.get("row_no") or 0),
                        item_raw=label, form=row["form"])
     result.publisher = publisher_important(row.get("timing_reason"))
-    result.match = match_label(form, label) if label.strip() else None
+    result.match = match_row(form, label, row.get("before"), row.get("after")) if label.strip() else None
     if result.match is None:
         return result
     result.change = rebuild_change(row, result.match)

@@ -15,11 +15,11 @@ from pia_changes.rebuild.cells import Cell, read_cell
 from pia_changes.document.model import DEFAULT_LIMIT, load_text
 from pia_changes.errors import PiaError
 from pia_changes.forms import Form, Node
-from pia_changes.forms.labels import match_label
+from pia_changes.forms.rowmatch import match_row
 from pia_changes.git.repo import GitRepo
 from pia_changes.importer import import_text
 from pia_changes.importer.build import dump_yaml
-from pia_changes.document.legacy import LEGACY_KEY, legacy_table
+from pia_changes.document.legacy import LEGACY_KEY, LegacyRow, legacy_table
 from pia_changes.rebuild.undo import (
     ENTRY_DELETED,
     NO_CHANGE,
@@ -154,7 +154,8 @@ def plan(data: dict, form: Form) -> Plan:
 
 def _replay(form: Form, work: dict, r: RowPlan) -> None:
     """Undo row R on WORK when it is reproducible; else record why not."""
-    match = match_label(form, r.label) if r.label.strip() else None
+    published = LegacyRow.read(r.row)
+    match = match_row(form, r.label, published.before, published.after) if r.label.strip() else None
     if match is None:
         r.reason = NO_ITEM
         return
