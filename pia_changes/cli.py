@@ -80,8 +80,8 @@ def validate(files: tuple[str, ...], show_warnings: bool) -> None:
             click.echo(str(exc), err=True)
             failed = True
             continue
-        empty = [w for w in doc.warnings if w.message == "未記入です"]
-        others = [w for w in doc.warnings if w.message != "未記入です"]
+        empty = [w for w in doc.warnings if w.code == "empty"]
+        others = [w for w in doc.warnings if w.code != "empty"]
         for warning in others + (empty if show_warnings else []):
             click.echo(str(warning), err=True)
         summary = f"{file}: OK（{doc.form.title}）"
