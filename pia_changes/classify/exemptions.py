@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from pia_changes.forms import Node
 from pia_changes.classify.lawtext import law_renumbered, law_table_replaced
-from pia_changes.diff.text import opcodes
+from pia_changes.classify.orgnames import is_org_word, org_renamed, org_word_swapped
+from pia_changes.classify.textedits import edits, terms, word_around
 from pia_changes.text.normalise import compare_key, html_to_text, nfkc
 
 TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
@@ -25,29 +25,11 @@ TYPO_MIN_RATIO = 10     # … of a text at least ten times as long as the edit
 TYPO_MAX_SWAP = 2       # 誤字 swaps a character or two; a longer swap is a new word, not a typo
 
 _BLANKS = {"", "－", "—", "-", "ー", "―", "‐", "−", "─"}
-_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ\u30a1-\u30fa\u30fc-\u30feA-Za-z0-9]")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 _DIGIT_OR_REF = re.compile(r"[0-9条項号]")
 # Words that turn a sentence's meaning round: an edit touching them is never a mere typo.
 _MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除")
 _LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示|命令|施行令|要綱|(?<![方手用作寸技文])法")
-ORG_SUFFIXES = ("課", "室", "係", "部", "局", "所", "署", "庁", "省", "センター", "会社", "機構", "協会",
-                "組合", "法人", "担当", "委員会", "事業団", "公社", "連合会", "支社", "支店", "グループ",
-                "責任者", "管理者")  # …and posts (特定個人情報管理責任者): named by the organisation
-# Where data is kept: never an organisation, whatever its suffix (電算機室, データセンター, 庁舎).
-PLACE_SUFFIXES = ("庁舎", "棟", "館", "階", "ビル", "施設", "倉庫", "書庫", "金庫", "ルーム", "サーバ", "サーバー",
-                  "データセンター", "クラウド", "拠点", "電算室", "電算機室", "サーバ室", "サーバー室", "機械室",
-                  "マシン室", "端末", "システム")
-PLACE_ITEM_WORDS = ("保管場所", "場所")
-# Kinds of organisation name: a rename keeps the kind (法務省 → 出入国在留管理庁, 市民課 → 市民窓口課).
-ORG_KINDS = (("省", "庁", "委員会"), ("部", "局"), ("課", "室", "担当", "グループ", "センター"), ("係",),
-             ("所", "署", "支社", "支店"), ("会社", "法人", "機構", "協会", "組合", "事業団", "公社", "連合会"),
-             ("責任者", "管理者"))
-_ORG_UNIT = re.compile(r"(?<=[部局課室係省庁])(?=[\u4e00-\u9fff\u30a1-\u30fa])")
-_ORG_DOT = re.compile(r"(?<=[\u4e00-\u9fff])・(?=[\u4e00-\u9fff])")
-ORG_STRETCH_MAX = 80  # characters from the first to the last edit of an organisation swap
-COMPANY_STEM = 3  # characters a renamed company keeps of its name (富士通ジャパン → 富士通Japan)
-COMPANY_PREFIXES = ("株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益財団法人")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
 MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
                  "記録", "研修", "教育", "点検", "監査", "チェック", "制限", "限定", "防止", "承認", "入退室",
@@ -99,43 +81,6 @@ def as_text(typed: object, shown: str | None) -> str:
     return "" if value.strip() in _BLANKS else value
 
 
-def _edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
-    """The edits from A to B, aligned between their common head and tail only: a long text
-    edited in one place costs the place, not the text."""
-    head, tail = _common_ends(a, b)
-    middle = opcodes(a[head:len(a) - tail], b[head:len(b) - tail])
-    return [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle if tag != "equal"]
-
-
-def _common_ends(a: str, b: str) -> tuple[int, int]:
-    """How many characters A and B share at the start, and then at the end."""
-    limit = min(len(a), len(b))
-    head = 0
-    while head < limit and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    return head, tail
-
-
-def _word(text: str, start: int, end: int) -> str:
-    """The run of kanji/katakana/alphanumerics around text[start:end] (a word, roughly)."""
-    while start > 0 and _WORD_CHAR.match(text[start - 1]):
-        start -= 1
-    while end < len(text) and _WORD_CHAR.match(text[end]):
-        end += 1
-    return text[start:end]
-
-
-def _terms(text: str, vocabulary: tuple[str, ...]) -> set[str]:
-    return {t for t in vocabulary if t in text}
-
-
-def _is_org_word(word: str) -> bool:
-    return len(word) >= 3 and (word.endswith(ORG_SUFFIXES) or word.startswith(COMPANY_PREFIXES))
-
-
 # ---- formal kinds (confident) ------------------------------------------------------------
 
 def is_typo(a: str, b: str) -> bool:
@@ -150,10 +95,10 @@ def is_typo(a: str, b: str) -> bool:
         return False
     if len(b) - len(a) > TYPO_MAX_CHARS:  # the edits add more than that (only deletions are
         return False                      # forgiven as duplicates): skip the costly alignment
-    edits = _edits(a, b)
-    if not edits:
+    ops = edits(a, b)
+    if not ops:
         return True
-    small = [e for e in edits if not _removes_duplicate(a, e)]
+    small = [e for e in ops if not _removes_duplicate(a, e)]
     if not small:
         return True
     changed = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in small)
@@ -178,29 +123,15 @@ def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool
     context = a[max(0, i1 - 1):i2 + 1] + "|" + b[max(0, j1 - 1):j2 + 1]
     if _DIGIT_OR_REF.search(changed) or _KATAKANA.search(changed) or _MEANING.search(context):
         return False
-    word_a, word_b = _word(a, i1, i2), _word(b, j1, j2)
+    word_a, word_b = word_around(a, i1, i2), word_around(b, j1, j2)
     if tag == "replace" and i2 - i1 >= 2 and (word_a == a[i1:i2] or word_b == b[j1:j2]):
         # a whole word replaced (実施 → 委託) is a new term, unless the text itself writes the new
         # word elsewhere and the old one nowhere else (<…における指直> → <…における措置>)
         if not (b.count(word_b) > 1 and a.count(word_a) == 1):
             return False
-    if any(_is_org_word(w) or _LAW_WORD.search(w) for w in (word_a, word_b)):
+    if any(is_org_word(w) or _LAW_WORD.search(w) for w in (word_a, word_b)):
         return False
-    return _terms(word_a, MEASURE_TERMS) == _terms(word_b, MEASURE_TERMS)
-
-
-def org_renamed(a: str, b: str, renames: dict[str, str]) -> bool:
-    """組織改正: the edit is exactly the configured old names replaced by their new names."""
-    ka, kb = compare_key(a), compare_key(b)
-    pairs = [(compare_key(old), compare_key(new)) for old, new in renames.items()]
-    pairs = sorted((p for p in pairs if p[0] and p[0] != p[1] and p[0] in ka), key=lambda p: -len(p[0]))
-    if not pairs or ka == kb:
-        return False
-    for n, (old, _) in enumerate(pairs):
-        ka = ka.replace(old, f"\x00{n}\x00")
-    for n, (_, new) in enumerate(pairs):
-        ka = ka.replace(f"\x00{n}\x00", new)
-    return ka == kb
+    return terms(word_a, MEASURE_TERMS) == terms(word_b, MEASURE_TERMS)
 
 
 def personnel_changed(node: Node, a: str, b: str) -> bool:
@@ -232,7 +163,7 @@ def formal_exemption(node: Node, a: str, b: str, renames: dict[str, str]) -> Exe
         return Exemption("personnel")
     if renames and org_renamed(a, b, renames):
         return Exemption("org_rename")
-    if _org_word_swapped(node, a, b):  # both sides plainly names of the same kind
+    if org_word_swapped(node, a, b):  # both sides plainly names of the same kind
         return Exemption("org_rename")
     if a and b and law_renumbered(a, b, is_typo):
         return Exemption("law_change")
@@ -254,7 +185,7 @@ def proposed_exemption(node: Node, labels: tuple[str, ...], a: str, b: str,
         return Exemption("law_change",
                          "番号法の別表から後継の命令等への根拠規定の書換え（法令改正）と推定しました。"
                          "情報連携・利用事務の追加がないか確認してください。")
-    if _org_word_swapped(node, a, b, renamed=False):
+    if org_word_swapped(node, a, b, renamed=False):
         return Exemption("org_rename",
                          "組織名の変更と推定しました。組織改正による名称変更であれば pia-changes.toml の"
                          " [organisation] renames に登録すると自動で判定されます。")
@@ -302,11 +233,11 @@ def _scope_narrowed(node: Node, labels, a: str, b: str, old, new) -> str | None:
         narrowed = set(map(str, new)) < set(map(str, old))
     else:
         ka, kb = compare_key(a), compare_key(b)
-        edits = _edits(ka, kb)
-        deleted = "".join(ka[i1:i2] for _, i1, i2, _, _ in edits)
-        narrowed = (bool(kb) and bool(edits) and all(tag == "delete" for tag, *_ in edits)
+        ops = edits(ka, kb)
+        deleted = "".join(ka[i1:i2] for _, i1, i2, _, _ in ops)
+        narrowed = (bool(kb) and bool(ops) and all(tag == "delete" for tag, *_ in ops)
                     and not _NARROWING.search(deleted)
-                    and all(_whole_element(ka, i1, i2) for _, i1, i2, _, _ in edits))
+                    and all(_whole_element(ka, i1, i2) for _, i1, i2, _, _ in ops))
     if not narrowed:
         return None
     return "記載の削除のみで範囲が狭まっています。取扱いの範囲が縮小しリスクが明らかに軽減されるか確認してください。"
@@ -327,19 +258,19 @@ def _measure_added(node: Node, labels, a: str, b: str, old, new) -> str | None:
             return f"対策の追加（{'・'.join(sorted(gained))}）のみです。リスクが明らかに軽減されるか確認してください。"
         return None
     ka, kb = compare_key(a), compare_key(b)
-    edits = _edits(ka, kb)
-    if not edits or any(tag != "insert" for tag, *_ in edits):
+    ops = edits(ka, kb)
+    if not ops or any(tag != "insert" for tag, *_ in ops):
         return None
-    added = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits)
-    if _terms(added, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
+    added = "".join(kb[j1:j2] for _, _, _, j1, j2 in ops)
+    if terms(added, EXPOSURE_TERMS) - terms(ka, EXPOSURE_TERMS):
         return None
-    if not _terms(added, MEASURE_TERMS):
+    if not terms(added, MEASURE_TERMS):
         # an item that is itself a list of measures (「…措置の内容」): what is added there is a measure
         if MEASURE_ITEM_WORD not in node.key + node.label:
             return None
         return "対策の記載の追加のみです。リスクが明らかに軽減されるか確認してください。"
-    terms = "・".join(sorted(_terms(added, MEASURE_TERMS)))
-    return f"対策の記載（{terms}）の追加のみです。リスクが明らかに軽減されるか確認してください。"
+    named = "・".join(sorted(terms(added, MEASURE_TERMS)))
+    return f"対策の記載（{named}）の追加のみです。リスクが明らかに軽減されるか確認してください。"
 
 
 def _measure_strengthened(node: Node, labels, a: str, b: str, old, new) -> str | None:
@@ -347,12 +278,12 @@ def _measure_strengthened(node: Node, labels, a: str, b: str, old, new) -> str |
     if not _is_measure_item(node, labels) or not a or not b:
         return None
     ka, kb = compare_key(a), compare_key(b)
-    gained = _terms(kb, MEASURE_TERMS) - _terms(ka, MEASURE_TERMS)
-    if not gained or _terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS):
+    gained = terms(kb, MEASURE_TERMS) - terms(ka, MEASURE_TERMS)
+    if not gained or terms(ka, MEASURE_TERMS) - terms(kb, MEASURE_TERMS):
         return None
-    if _terms(kb, EXPOSURE_TERMS) - _terms(ka, EXPOSURE_TERMS):
+    if terms(kb, EXPOSURE_TERMS) - terms(ka, EXPOSURE_TERMS):
         return None
-    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in _edits(ka, kb))
+    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits(ka, kb))
     if re.search(r"ない|ず[、。]|不要|廃止|停止", inserted):
         return None
     return f"対策が強化されています（{'・'.join(sorted(gained))}）。リスクが明らかに軽減されるか確認してください。"
@@ -379,97 +310,20 @@ def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:
     if not (a and b and _national(labels, a, b)):
         return False
     ka, kb = _wording_key(a), _wording_key(b)
-    edits = _edits(ka, kb)
-    if not edits:
+    ops = edits(ka, kb)
+    if not ops:
         return False
-    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in edits)
-    deleted = sum(i2 - i1 for _, i1, i2, _, _ in edits)
-    if len(inserted) > deleted or any(tag == "insert" for tag, *_ in edits):
+    inserted = "".join(kb[j1:j2] for _, _, _, j1, j2 in ops)
+    deleted = sum(i2 - i1 for _, i1, i2, _, _ in ops)
+    if len(inserted) > deleted or any(tag == "insert" for tag, *_ in ops):
         return False
-    if any(i2 - i1 > 30 or (tag == "delete" and i2 - i1 > 4) for tag, i1, i2, _, _ in edits):
+    if any(i2 - i1 > 30 or (tag == "delete" and i2 - i1 > 4) for tag, i1, i2, _, _ in ops):
         return False
-    if re.search(r"\d", inserted) or _LAW_WORD.search(inserted) or _terms(inserted, EXPOSURE_TERMS):
+    if re.search(r"\d", inserted) or _LAW_WORD.search(inserted) or terms(inserted, EXPOSURE_TERMS):
         return False
     if re.search(r"ない|不|非|無", inserted):
         return False
-    return not (_terms(ka, MEASURE_TERMS) - _terms(kb, MEASURE_TERMS))
-
-
-def _org_word_swapped(node: Node, a: str, b: str, renamed: bool = True) -> bool:
-    """Every edit stays inside one organisation or company name. RENAMED: swapped for a name of
-    the same kind that keeps part of it (マイナンバー課 → マイナンバー推進課, 地域・市民生活部 →
-    市民生活部): plainly the same body renamed; else any organisation for another (法務省 →
-    出入国在留管理庁, 課 → 係), which a person must confirm. Never in an item that says where the
-    data is kept (a room or data centre there is a place: only the configured renames apply), and
-    never a place or a system on either side (domain.md: 組織の名称の変更)."""
-    if any(w in node.key + node.label for w in PLACE_ITEM_WORDS):
-        return False
-    ka, kb = (_ORG_DOT.sub("", compare_key(x)) for x in (a, b))  # 地域・市民生活部: one name
-    if _differing_stretch(ka, kb) > ORG_STRETCH_MAX:  # a rename touches one short stretch
-        return False
-    edits = _edits(ka, kb)
-    if not ka or not kb or not edits:
-        return False
-    for _, i1, i2, j1, j2 in edits:
-        changed = ka[i1:i2] + kb[j1:j2]
-        if re.search(r"[、,・/()（）「」\d]|及び|並びに", changed):
-            return False
-        word_a, word_b = _word(ka, i1, i2), _word(kb, j1, j2)
-        head_a = word_a[:len(word_a) - len(_tail(ka, i2))]
-        head_b = word_b[:len(word_b) - len(_tail(kb, j2))]
-        whole = _org_pair(word_a, word_b, renamed)
-        leading = _org_pair(head_a, head_b, renamed)  # 法務省情報連携端末 → 出入国在留管理庁情報連携端末
-        if word_a == word_b or not (whole or leading):
-            return False
-    return True
-
-
-def _differing_stretch(a: str, b: str) -> int:
-    """The length of the longer side once the common head and tail are cut off."""
-    head, tail = _common_ends(a, b)
-    return max(len(a), len(b)) - head - tail
-
-
-def _org_pair(a: str, b: str, renamed: bool) -> bool:
-    """Both plainly organisation names, neither a place nor a system; RENAMED: of one kind
-    (課/室, 部/局 …) and sharing a stem of two characters or more besides the suffix."""
-    if not (_is_org_word(a) and _is_org_word(b)) or any(w.endswith(PLACE_SUFFIXES) for w in (a, b)):
-        return False
-    if not renamed:
-        return True
-    if all("会社" in w for w in (a, b)):  # a company reorganising itself and its own units
-        corp_a, corp_b = (re.sub("|".join(COMPANY_PREFIXES), "", w.split("会社")[0] + "会社") for w in (a, b))
-        return SequenceMatcher(None, corp_a, corp_b, autojunk=False).find_longest_match(
-            0, len(corp_a), 0, len(corp_b)).size >= COMPANY_STEM
-    units_a, units_b = _ORG_UNIT.split(a), _ORG_UNIT.split(b)  # 川口市福祉部|介護保険課
-    left = [u for u in units_a if u and u not in units_b]
-    right = [u for u in units_b if u and u not in units_a]
-    if len(left) != 1 or len(right) != 1:
-        return False
-    old, new = left[0], right[0]
-    stem_a, stem_b = (w[:len(w) - len(_org_suffix(w) or "")] for w in (old, new))
-    shared = SequenceMatcher(None, stem_a, stem_b, autojunk=False).find_longest_match(0, len(stem_a), 0, len(stem_b))
-    return _org_kind(old) == _org_kind(new) and shared.size >= 2
-
-
-def _org_suffix(word: str) -> str | None:
-    return max((s for s in ORG_SUFFIXES if word.endswith(s)), key=len, default=None)
-
-
-def _org_kind(word: str) -> int | None:
-    """Which of ORG_KINDS a name belongs to, by its prefix (株式会社…) or its longest suffix."""
-    if word.startswith(COMPANY_PREFIXES):
-        return next(n for n, kind in enumerate(ORG_KINDS) if "会社" in kind)
-    suffix = _org_suffix(word)
-    return next((n for n, kind in enumerate(ORG_KINDS) if suffix in kind), None)
-
-
-def _tail(text: str, end: int) -> str:
-    """The rest of the word after text[:end]."""
-    stop = end
-    while stop < len(text) and _WORD_CHAR.match(text[stop]):
-        stop += 1
-    return text[end:stop]
+    return not (terms(ka, MEASURE_TERMS) - terms(kb, MEASURE_TERMS))
 
 
 def law_numbers_changed(a: str, b: str) -> bool:
@@ -503,11 +357,11 @@ def _national_measures_rewritten(node: Node, labels: tuple[str, ...], a: str, b:
     ka, kb = compare_key(a), compare_key(b)
     if re.sub(r"\d+", "#", ka) == re.sub(r"\d+", "#", kb):  # numbers only: done more or less, not wording
         return False
-    if len(_terms(kb, MEASURE_TERMS)) < len(_terms(ka, MEASURE_TERMS)):
+    if len(terms(kb, MEASURE_TERMS)) < len(terms(ka, MEASURE_TERMS)):
         return False
     # words in parentheses name documents (「(接続運用規程等)」), not new parties
     plain_a, plain_b = (re.sub(r"[(（][^)）]*[)）]", "", k) for k in (ka, kb))
-    return not (_terms(plain_b, HANDLING_TERMS) - _terms(plain_a, HANDLING_TERMS))
+    return not (terms(plain_b, HANDLING_TERMS) - terms(plain_a, HANDLING_TERMS))
 
 
 _ELEMENT_EDGE = re.compile(r"[、,・/\n。]|及び|又は|並びに|若しくは|とその")

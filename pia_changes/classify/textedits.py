@@ -1,0 +1,53 @@
+"""Where two texts differ, word by word: the alignment the exemption rules read.
+
+Aligned between the texts' common head and tail only, so a long text edited in one place costs
+the place, not the text.
+"""
+from __future__ import annotations
+
+import re
+
+from pia_changes.diff.text import opcodes
+
+_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ\u30a1-\u30fa\u30fc-\u30feA-Za-z0-9]")
+
+
+def edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """The edits from A to B, aligned between their common head and tail only: a long text
+    edited in one place costs the place, not the text."""
+    head, tail = common_ends(a, b)
+    middle = opcodes(a[head:len(a) - tail], b[head:len(b) - tail])
+    return [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle if tag != "equal"]
+
+
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """How many characters A and B share at the start, and then at the end."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def word_around(text: str, start: int, end: int) -> str:
+    """The run of kanji/katakana/alphanumerics around text[start:end] (a word, roughly)."""
+    while start > 0 and _WORD_CHAR.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text[end]):
+        end += 1
+    return text[start:end]
+
+
+def terms(text: str, vocabulary: tuple[str, ...]) -> set[str]:
+    return {t for t in vocabulary if t in text}
+
+
+def word_tail(text: str, end: int) -> str:
+    """The rest of the word after text[:end]."""
+    stop = end
+    while stop < len(text) and _WORD_CHAR.match(text[stop]):
+        stop += 1
+    return text[end:stop]
