@@ -397,7 +397,7 @@ def test_cache_key_has_format_and_package_version(repo, git_repo):
     blob = git_repo.file_revisions("a.yaml")[0].blob
     cache = DocumentCache(git_repo)
     from importlib.metadata import version
-    assert cache.directory.name == f"1-{version('pia-changes')}"
+    assert cache.directory.name == f"2-{version('pia-changes')}"
     assert cache.path(blob).parent == cache.directory
     with pytest.raises(PiaError):
         cache.path("../../escape")

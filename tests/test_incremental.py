@@ -190,7 +190,7 @@ def test_generate_cold_warm_and_after_a_new_commit_agree(tmp_path):
     cold = _generate(repo.root)
     assert json.loads(cold[0])["rows"]
     cache = repo.root / ".git" / "pia-changes"
-    assert list(cache.rglob("pairs/*.pickle"))
+    assert list(cache.rglob("pairs/*.json"))
     assert _generate(repo.root) == cold  # warm: from the cached rows
     text = (repo.root / "assessments/jyuki.yaml").read_text(encoding="utf-8")
     repo.commit("もう一つ\n\n変更日: 2025-09-01",
@@ -219,7 +219,7 @@ def test_second_diff_reads_the_parsed_revisions_from_the_cache(tmp_path):
     command = [sys.executable, "-c", "from pia_changes.cli import main; main()",
                "diff", "HEAD~1", "HEAD", "assessments/jyuki.yaml", "--format", "json"]
     first = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
-    cached = list((repo.root / ".git" / "pia-changes").rglob("*.pickle"))
+    cached = list((repo.root / ".git" / "pia-changes").rglob("*.json"))
     assert len(cached) == 2
     second = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout)

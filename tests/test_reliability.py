@@ -504,7 +504,7 @@ def _interrupt(root: Path, out: Path) -> subprocess.CompletedProcess | None:
                                start_new_session=True)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        if cache.is_dir() and sum(1 for _ in cache.rglob("*.pickle")) >= 10:
+        if cache.is_dir() and sum(1 for _ in cache.rglob("*.json")) >= 10:
             os.killpg(process.pid, signal.SIGINT)
             break
         time.sleep(0.005)
@@ -533,5 +533,5 @@ def test_interrupted_generate_leaves_the_old_output_and_no_temporary_files(tmp_p
     assert "Traceback" not in interrupted.stderr, interrupted.stderr
     assert out.read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx", "repo"]
-    assert [p.name for p in (repo.root / ".git" / "pia-changes").rglob("*") if not p.name.endswith(".pickle")
+    assert [p.name for p in (repo.root / ".git" / "pia-changes").rglob("*") if not p.name.endswith(".json")
             and p.is_file()] == []

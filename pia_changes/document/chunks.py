@@ -18,8 +18,8 @@ from pia_changes.document.yamlread import (_MAX_DEPTH, Path_, Tree, _AliasFound,
 class LineMap(Mapping):
     """Lines of a document assembled from blocks parsed apart (ChunkParser): OWN lines plus PARTS,
     each a block's relative map (paths below PREFIX[:cut], lines from the block's first line)
-    placed at a line offset. Looks a path up without copying; iterates, compares and pickles as
-    the flat dict a whole parse gives."""
+    placed at a line offset. Looks a path up without copying; iterates and compares as the flat
+    dict a whole parse gives."""
 
     __slots__ = ("own", "parts", "depth", "_flat")
 
@@ -79,9 +79,6 @@ class LineMap(Mapping):
         return self.flat() == other if isinstance(other, dict) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self):
-        return (dict, (self.flat(),))  # pickled (the document cache) as the plain dict
 
 
 class _Fallback(Exception):

@@ -20,7 +20,7 @@ from pia_changes.errors import PiaError
 from pia_changes.table.findings import FindingCollector, review_message
 from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
-from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
+from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader, config_salt
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import LegacyRow, legacy_object, legacy_table
 from pia_changes.classify.publisher import publisher_important
@@ -78,7 +78,7 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
         raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
     findings = FindingCollector(config.acknowledged)
     docs = _Documents(repo, revisions, config)
-    pairs = PairCache(repo, _config_salt(config))
+    pairs = PairCache(repo, config_salt(config))
     steps = _steps(docs, pairs, findings)
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
@@ -193,11 +193,6 @@ def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector
     docs.loaded[index] = None
     findings.add("warning", "invalid_revision",
                  f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {message}", commit=rev.sha)
-
-
-def _config_salt(config: Config) -> str:
-    """What classification depends on besides the two versions and the commit."""
-    return repr(sorted((k, repr(v)) for k, v in vars(config).items() if k != "root"))
 
 
 _FROZEN = 1  # the layout of a cached pair below

@@ -1,28 +1,30 @@
 """Caches under `<git-dir>/pia-changes/`: parsed revisions by blob sha, each commit's classified
-rows, so a second run parses and diffs nothing (Decisions: Speed). Only files are written here;
-git itself is reached through history.GitRepo.
+rows, so a second run parses and diffs nothing (Decisions: Speed). Data only, signed, written
+atomically (datafile: a received repository's caches are someone else's). Only files are
+written here; git itself is reached through pia_changes.git.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from functools import lru_cache
 from pathlib import Path
 
+from pia_changes.diff.change import Classification
 from pia_changes.document.model import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
 from pia_changes.git.repo import SHA, GitRepo
-from pia_changes.output import NEW_FILE, temp_name
+from pia_changes.table import datafile
 from pia_changes.document.chunks import ChunkParser
 from pia_changes.document.yamlread import parse
 from pia_changes.text.decode import decode
 
 # ---- parsed documents, cached by blob sha ----------------------------------------------------
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # format 1 held Python objects: never read again
+datafile.register(Classification)  # the verdicts of cached pairs
 
 
 @lru_cache(maxsize=None)
@@ -74,14 +76,15 @@ class DocumentCache:
     """Parsed revisions under `<git-dir>/pia-changes/cache/`, so a second run parses no YAML.
 
     What is cached is the parse (plain tree, line map, form name), keyed by blob sha, the cache
-    format and the package version; validation runs on every load against the current schema,
-    so a cached document equals a freshly parsed one, warnings included.
+    format and the package version, as data only (datafile); validation runs on every load
+    against the current schema, so a cached document equals a freshly parsed one, warnings
+    included.
     """
 
     def __init__(self, repo: GitRepo, limit_bytes: int = DEFAULT_LIMIT) -> None:
         self.repo = repo
         self.limit_bytes = limit_bytes
-        self.directory = repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}"
+        self.directory = cache_root(repo)
         self.hits = 0
         self.misses = 0
 
@@ -92,8 +95,7 @@ class DocumentCache:
             self.misses += 1
             raw = self.repo.read_blob(blob_sha)
             doc = load_text(decode(raw, display_name, self.limit_bytes), display_name)
-            entry = (doc.data, doc.lines, doc.form.form)
-            self._write(blob_sha, entry)
+            self._write(blob_sha, doc)
             return doc
         self.hits += 1
         return validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
@@ -109,7 +111,7 @@ class DocumentCache:
             self.misses += 1
             doc = load_text(decode(raw, display_name, self.limit_bytes), display_name)
             if store:
-                self._write(blob_id(raw), (doc.data, doc.lines, doc.form.form))
+                self._write(blob_id(raw), doc)
             return doc
         self.hits += 1
         return validated(Document(path=display_name, form=load_form(entry[2]), data=entry[0], lines=entry[1]))
@@ -117,29 +119,80 @@ class DocumentCache:
     def path(self, blob_sha: str) -> Path:
         if not SHA.match(blob_sha):
             raise PiaError(f"blob の sha ではありません: {blob_sha!r}")
-        return self.directory / f"{blob_sha}.pickle"
+        return self.directory / f"{blob_sha}.json"
 
     def _read(self, blob_sha: str) -> tuple[dict, dict, str] | None:
-        """The cached entry, or None when absent or unreadable (a corrupt file is rewritten later)."""
-        try:
-            with self.path(blob_sha).open("rb") as fh:
-                entry = pickle.load(fh)
-        except Exception:  # absent, truncated, garbage: a miss
+        """The cached entry, or None when absent or not ours (it is rewritten later)."""
+        entry = datafile.read(self.path(blob_sha), _document_key(blob_sha))
+        if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)
+                and isinstance(entry.get("lines"), list) and form_name(entry.get("form"))):
             return None
-        if (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == CACHE_FORMAT
-                and isinstance(entry[1], dict) and isinstance(entry[2], dict) and form_name(entry[3])):
-            return entry[1], entry[2], entry[3]
-        return None
+        try:
+            lines = unpack_lines(entry["lines"])
+        except (TypeError, IndexError, ValueError):
+            return None
+        return entry["data"], lines, entry["form"]
 
-    def _write(self, blob_sha: str, entry: tuple[dict, dict, str]) -> None:
-        """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
-        target = self.path(blob_sha)
-        _write_pickle(target, (CACHE_FORMAT, *entry))
+    def _write(self, blob_sha: str, doc: Document) -> None:
+        """Best effort: a document the format cannot hold exactly is simply not cached."""
+        datafile.write(self.path(blob_sha), _document_key(blob_sha),
+                       {"form": doc.form.form, "data": doc.data, "lines": pack_lines(doc.lines)})
 
     def store(self, blob_sha: str, doc: Document) -> None:
         """Keep a document parsed elsewhere (the newest version of a history) for the next run."""
         if not self.path(blob_sha).is_file():
-            self._write(blob_sha, (doc.data, doc.lines, doc.form.form))
+            self._write(blob_sha, doc)
+
+
+def pack_lines(lines: dict) -> list:
+    """The line map as a flat list of (parent entry, key, line) triples, parents first: each path
+    is written as one key below an earlier entry, not in full (the full paths took 17 ms of a
+    26 ms load of a 500 KB document; this takes 2). A parent without a line of its own gets
+    line None."""
+    index: dict[tuple, int] = {(): -1}
+    flat: list = []
+
+    def add(path: tuple, line: object) -> None:
+        if path[:-1] not in index:
+            add(path[:-1], None)
+        index[path] = len(flat) // 3
+        flat.extend((index[path[:-1]], path[-1], line))
+
+    for path, line in sorted(lines.items(), key=lambda item: len(item[0])):
+        if path == ():
+            flat.extend((-2, None, line))  # the root's own line, if any
+        elif path not in index:
+            add(path, line)
+        else:  # a parent added without a line before its own entry came
+            flat[3 * index[path] + 2] = line
+    return flat
+
+
+def unpack_lines(flat: list) -> dict:
+    """The line map of pack_lines: {path: line}."""
+    paths: list[tuple] = []
+    out: dict[tuple, int] = {}
+    items = iter(flat)
+    for parent, key, line in zip(items, items, items):
+        if parent == -2:
+            path: tuple = ()
+        else:
+            path = (paths[parent] if parent >= 0 else ()) + (key,)
+        paths.append(path)
+        if line is not None:
+            if type(line) is not int:
+                raise ValueError("line")
+            out[path] = line
+    return out
+
+
+def _document_key(blob_sha: str) -> str:
+    return f"document\0{CACHE_FORMAT}\0{_package_version()}\0{blob_sha}"
+
+
+def cache_root(repo: GitRepo) -> Path:
+    """Where this version of the tool keeps its caches: a new format or version starts afresh."""
+    return repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}"
 
 
 class RevisionLoader:
@@ -165,12 +218,13 @@ class RevisionLoader:
 
 
 class PairCache:
-    """Results computed for a pair of versions (the rows of a commit), one small pickle each under
-    `<git-dir>/pia-changes/cache/<format>-<version>/pairs/`, keyed by a digest of whatever the
-    result depends on. A second `generate` reads these instead of parsing any history."""
+    """Results computed for a pair of versions (the rows of a commit), one small data file each
+    under `<git-dir>/pia-changes/cache/<format>-<version>/pairs/`, keyed by a digest of
+    whatever the result depends on (the salt: the configuration). A second `generate` reads
+    these instead of parsing any history."""
 
     def __init__(self, repo: GitRepo, salt: str = "") -> None:
-        self.directory = repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}" / "pairs"
+        self.directory = cache_root(repo) / "pairs"
         self.salt = salt
         self.hits = 0
         self.misses = 0
@@ -179,34 +233,30 @@ class PairCache:
         return hashlib.sha1("\0".join([self.salt, *(p or "" for p in parts)]).encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> object | None:
-        try:
-            with (self.directory / f"{key}.pickle").open("rb") as fh:
-                entry = pickle.load(fh)
-        except Exception:  # absent, truncated, garbage, or classes that changed: a miss
-            self.misses += 1
-            return None
-        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == CACHE_FORMAT):
+        """The stored value, or None when absent or not ours (garbage, truncated, foreign)."""
+        value = datafile.read(self.directory / f"{key}.json", _pair_key(key))
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
-        return entry[1]
+        return value
 
     def put(self, key: str, value: object) -> None:
         """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
-        _write_pickle(self.directory / f"{key}.pickle", (CACHE_FORMAT, value))
+        datafile.write(self.directory / f"{key}.json", _pair_key(key), value)
 
 
-def _write_pickle(target: Path, payload: tuple) -> None:
-    """Write a cache file atomically; a cache that cannot be written only makes the next run slower."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = temp_name(target.parent, ".tmp-")
-        try:
-            with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:  # inside the try: see temp_name
-                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+def _pair_key(key: str) -> str:
+    return f"pair\0{CACHE_FORMAT}\0{_package_version()}\0{key}"
+
+
+def config_salt(config: object) -> str:
+    """What a pair's rows depend on besides the two versions and the commit: every setting of
+    pia-changes.toml (sets sorted, so the salt is the same in every process)."""
+    def plain(value: object) -> object:
+        if isinstance(value, (set, frozenset)):
+            return sorted(map(repr, value))
+        if isinstance(value, dict):
+            return sorted((repr(k), repr(v)) for k, v in value.items())
+        return repr(value)
+    return repr(sorted((k, plain(v)) for k, v in vars(config).items() if k != "root"))
