@@ -1,8 +1,9 @@
-"""The one door to git: revisions of an assessment file, blobs, submission tags (caches: cache.py).
+"""The one door to git: revisions of an assessment file, blobs, submission tags (caches: table/cache.py).
 
-Plain `git` subprocesses with fixed argument lists (no shell); only validated revisions and
-repository paths are passed on, never text from a document or a commit message. Blobs are read
-through one long-lived `git cat-file --batch` process (Decisions: Speed).
+The hot read path is the package's own small plumbing (plumbing.py: hardened `git` processes,
+one long-lived `git cat-file --batch`), because importing GitPython costs about as much as a
+whole warm `generate` (Decisions 2026-12-06, Git behind one door). What creates things
+(commits, tags, repositories, hooks) goes through GitPython in writer.py, imported only then.
 
 The walk of a file follows renames and the first-parent chain only (`--follow --first-parent`,
 merges diffed against their first parent): a branch merged into the main line is one revision,
@@ -11,30 +12,27 @@ Needs git 2.31 or newer (--diff-merges, --path-format).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pia_changes.errors import PiaError
+from pia_changes.git.plumbing import NO_DRIVERS, CatFile, GitObjectError, run
 from pia_changes.text.normalise import nfkc
 
 if TYPE_CHECKING:  # for the annotation only: reading trailers is classify's business
     from pia_changes.classify.trailers import Trailers
 
-__all__ = ["GitRepo", "Revision", "SubmissionTag", "SubmissionTags"]
+__all__ = ["GitObjectError", "GitRepo", "Revision", "SubmissionTag", "SubmissionTags"]
 
 
 SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _TAG_REST = re.compile(r"^(?:(?P<stem>[^/]+)/)?(?P<date>\d{4}-\d{2}-\d{2})$")
 _REEVALUATION = re.compile(r"^\s*種別\s*:\s*再実施\s*$", re.MULTILINE)
-_GIT_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
-# Settings that would change the output we parse, whatever the user's config says.
-_GIT_CONFIG = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
 WRITER = ("pia-changes", "pia-changes@localhost")  # author and committer of rebuilt history
 
 
@@ -82,29 +80,18 @@ class GitRepo:
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root
         self.git_dir = git_dir      # the common git dir (shared by linked worktrees)
-        self._batch: subprocess.Popen | None = None
+        self._batch = CatFile(root)
         self._reachable: dict[str, frozenset[str]] = {}
         self._commits: set[str] = set()  # full shas resolve() found to be commits
         self._revisions: dict[tuple[str, str], list[Revision]] = {}  # (path, commit) → file_revisions
 
     # ---- process plumbing -------------------------------------------------------------------
 
-    @staticmethod
-    def _run(cwd: Path | str, args: list[str], check: bool = True,
-             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        env = {**os.environ, **_GIT_ENV, **(extra_env or {})}
-        try:
-            done = subprocess.run(["git", *_GIT_CONFIG, *args], cwd=cwd, env=env,
-                                  stdin=subprocess.DEVNULL, capture_output=True)
-        except FileNotFoundError:
-            raise PiaError("git が見つかりません（git をインストールしてください）") from None
-        if check and done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise PiaError(f"git {args[0]} が失敗しました: {detail[-1] if detail else done.returncode}")
-        return done
+    def _run(self, args: list[str], check: bool = True):
+        return run(self.root, args, check)
 
     def _git(self, *args: str, check: bool = True) -> bytes:
-        return self._run(self.root, list(args), check).stdout
+        return run(self.root, list(args), check).stdout
 
     @classmethod
     def discover(cls, path: str | Path = ".") -> GitRepo:
@@ -114,8 +101,8 @@ class GitRepo:
             start = start.parent
         if not start.is_dir():
             raise PiaError("ディレクトリがありません", file=str(path))
-        done = cls._run(start, ["rev-parse", "--path-format=absolute", "--show-toplevel",
-                                "--git-common-dir"], check=False)
+        done = run(start, ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"],
+                   check=False)
         lines = os.fsdecode(done.stdout).splitlines()
         if done.returncode != 0 or len(lines) != 2:
             raise PiaError("git リポジトリではありません（git init するか、リポジトリの中で実行してください）",
@@ -124,14 +111,15 @@ class GitRepo:
 
     @classmethod
     def init(cls, path: str | Path, branch: str | None = None) -> GitRepo:
-        """`git init` in PATH (an existing directory) and the new repository."""
-        cls._run(path, ["init", "-q", *(["-b", branch] if branch else [])])
+        """A new repository in PATH (an existing directory), made by GitPython (writer.py)."""
+        from pia_changes.git.writer import init_repository
+        init_repository(Path(path), branch)
         return cls.discover(path)
 
     def hooks_dir(self) -> Path:
         """Where git looks for hooks: core.hooksPath when set (relative to the root), else .git/hooks."""
-        out = self._git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
-        return Path(os.fsdecode(out).rstrip("\n"))
+        from pia_changes.git.writer import hooks_directory
+        return hooks_directory(self.root)
 
     def __enter__(self) -> GitRepo:
         return self
@@ -140,53 +128,37 @@ class GitRepo:
         self.close()
 
     def close(self) -> None:
-        if self._batch is not None:
-            batch, self._batch = self._batch, None
-            for stream in (batch.stdin, batch.stdout):
-                with contextlib.suppress(OSError):
-                    stream.close()  # type: ignore[union-attr]
-            try:
-                batch.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                batch.kill()
-                batch.wait()
+        self._batch.close()
 
     @property
     def cat_file_pid(self) -> int | None:
         """The process id of the running `git cat-file --batch`, if any (for diagnostics and tests)."""
-        return self._batch.pid if self._batch is not None and self._batch.poll() is None else None
+        return self._batch.pid
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):
+        try:
             self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown: nothing left to tell
+            pass
 
-    # ---- writing (reconstruct, the example repository) ---------------------------------------
+    # ---- writing (reconstruct, the example repository): GitPython, off the hot path ----------
 
     def commit_files(self, files: dict[str, bytes], message: str, when: dt.datetime,
                      author: tuple[str, str] = WRITER) -> str:
         """Write FILES (root-relative paths), stage exactly them and commit with MESSAGE, authored
-        and committed at WHEN by AUTHOR; hooks and signing are off (history is being rebuilt, not
-        written by a person). The new commit's sha."""
-        rels = [self.relpath(rel) for rel in files]
-        for rel, data in zip(rels, files.values()):
-            target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        self._git("add", "--", *rels)
-        self._run(self.root, ["-c", "commit.gpgSign=false", "commit", "-q", "--no-verify",
-                              "--allow-empty", "--cleanup=verbatim", "-m", message],
-                  extra_env=_identity(author, when))
-        sha = self.head()
-        assert sha is not None
-        return sha
+        and committed at WHEN by AUTHOR; no hook runs and nothing is signed (history is being
+        rebuilt, not written by a person). The new commit's sha."""
+        from pia_changes.git.writer import commit_files
+        return commit_files(self.root, {self.relpath(rel): data for rel, data in files.items()},
+                            message, when, author)
 
     def create_tag(self, name: str, target: str, message: str, when: dt.datetime,
                    author: tuple[str, str] = WRITER) -> None:
         """An annotated tag NAME on TARGET, dated WHEN (the tagger date; the name's date counts)."""
         if not name or name.startswith("-") or any(c in name for c in "\0\n\r "):
             raise PiaError(f"タグ名として使えない文字列です: {name!r}")
-        self._run(self.root, ["-c", "tag.gpgSign=false", "tag", "-a", "-m", message, name,
-                              self.resolve(target)], extra_env=_identity(author, when))
+        from pia_changes.git.writer import create_tag
+        create_tag(self.root, name, self.resolve(target), message, when, author)
 
     # ---- revisions ---------------------------------------------------------------------------
 
@@ -195,7 +167,7 @@ class GitRepo:
 
     def head(self) -> str | None:
         """The commit HEAD points to (detached or not); None in an empty repository."""
-        done = self._run(self.root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check=False)
+        done = self._run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
     def resolve(self, rev: str) -> str:
@@ -204,8 +176,8 @@ class GitRepo:
             raise PiaError(f"リビジョンとして使えない文字列です: {rev!r}")
         if rev in self._commits:  # a commit's full sha names that commit: no process
             return rev
-        done = self._run(self.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
-                                     rev + "^{commit}"], check=False)
+        done = self._run(["rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"],
+                         check=False)
         if done.returncode != 0:
             raise PiaError(f"リビジョンが見つかりません: {rev}")
         sha = done.stdout.decode().strip()
@@ -235,7 +207,7 @@ class GitRepo:
         if (rel, sha) in self._revisions:  # generate, its drafts check and the tag findings ask alike
             return list(self._revisions[(rel, sha)])
         out = self._git("log", "--follow", "--first-parent", "--diff-merges=first-parent", "--raw", "-z",
-                       "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha, "--", rel)
+                        *NO_DRIVERS, "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha, "--", rel)
         revisions = [self._revision(*entry) for entry in _parse_log(out)]
         revisions.reverse()
         self._revisions[(rel, sha)] = revisions
@@ -315,33 +287,14 @@ class GitRepo:
     # ---- contents ----------------------------------------------------------------------------
 
     def _object(self, name: str, kind: str) -> bytes:
-        found = self._cat(name)
+        found = self._batch.read(name)
         if found is None or found[0] != kind:
-            raise PiaError(f"git のオブジェクトを読めません: {name}")
+            raise GitObjectError(f"git のオブジェクトを読めません（欠けているか壊れています）: {name}")
         return found[1]
 
     def _cat(self, name: str) -> tuple[str, bytes] | None:
         """(type, content) of the object NAME through the one cat-file process; None if missing."""
-        if "\n" in name or "\0" in name:
-            return None
-        if self._batch is None or self._batch.poll() is not None:
-            self._batch = subprocess.Popen(["git", *_GIT_CONFIG, "cat-file", "--batch"], cwd=self.root,
-                                           env={**os.environ, **_GIT_ENV},
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                           stderr=subprocess.DEVNULL)
-        stdin, stdout = self._batch.stdin, self._batch.stdout
-        assert stdin is not None and stdout is not None
-        try:
-            stdin.write(os.fsencode(name) + b"\n")
-            stdin.flush()
-            header = stdout.readline().split()
-            if len(header) != 3:
-                return None  # "<name> missing" / "<name> ambiguous"
-            content = stdout.read(int(header[2]) + 1)[:-1]
-        except (OSError, ValueError):
-            self.close()
-            raise PiaError("git cat-file が異常終了しました") from None
-        return header[1].decode(), content
+        return self._batch.read(name)
 
     def read_blob(self, sha: str) -> bytes:
         if not SHA.match(sha):
@@ -367,18 +320,50 @@ class GitRepo:
         """Paths that differ between REV_A and REV_B, or the index (cached) or the working tree.
 
         REV_A None means the empty tree (a repository without commits). Renames count as a deleted
-        and an added path. Untracked files are not listed, as in `git diff`.
+        and an added path. Untracked files are not listed, as in `git diff`. Working files are
+        hashed here from their bytes on disk: git would read them through the repository's
+        clean filters and its fsmonitor.
         """
         if cached and rev_b is not None:
             raise PiaError("--cached と2つ目のリビジョンは同時に指定できません")
         a = self.resolve(rev_a) if rev_a is not None else self._empty_tree()
+        if not cached and rev_b is None:
+            return self._worktree_changes(a)
         revs = [a] + ([self.resolve(rev_b)] if rev_b is not None else [])
-        out = self._git("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color",
-                       *(["--cached"] if cached else []), *revs, "--")
+        out = self._git("diff", "--name-only", "-z", "--no-renames", *NO_DRIVERS, "--no-color",
+                        *(["--cached"] if cached else []), *revs, "--")
         return sorted({os.fsdecode(p) for p in out.split(b"\0") if p})
 
+    def _worktree_changes(self, tree: str) -> list[str]:
+        """`git diff --name-only TREE` without git reading a working file: tracked paths (the
+        index's) whose file on disk differs from TREE in content or mode, or is gone, and paths
+        of TREE the index no longer has."""
+        base: dict[str, tuple[str, str]] = {}
+        for entry in self._git("ls-tree", "-r", "-z", "--full-tree", tree).split(b"\0"):
+            info, _, path = entry.partition(b"\t")
+            fields = info.decode().split()
+            if path and len(fields) == 3:
+                base[os.fsdecode(path)] = (fields[0], fields[2])
+        changed = set()
+        tracked = set()
+        for entry in self._git("ls-files", "--stage", "-z").split(b"\0"):
+            info, _, path = entry.partition(b"\t")
+            fields = info.decode().split()
+            if not path or len(fields) != 3:
+                continue
+            name = os.fsdecode(path)
+            tracked.add(name)
+            if fields[0] == "160000":  # a submodule: its commit as staged
+                if base.get(name) != (fields[0], fields[1]):
+                    changed.add(name)
+            elif _disk_entry(self.root / name, len(fields[1])) != base.get(name):
+                changed.add(name)
+        return sorted(changed | (base.keys() - tracked))
+
     def _empty_tree(self) -> str:
-        return self._git("hash-object", "-t", "tree", os.devnull).decode().strip()
+        """The empty tree's id in this repository's object format (read from stdin: no path, so
+        no attributes and no filter apply)."""
+        return self._git("hash-object", "-t", "tree", "--stdin").decode().strip()
 
     # ---- submission tags ---------------------------------------------------------------------
 
@@ -392,7 +377,12 @@ class GitRepo:
             fields = [os.fsdecode(f) for f in line.split(b"\0")]
             if len(fields) != 6 or not fields[0].startswith("refs/tags/" + prefix):
                 continue
-            tag = self._tag(fields, prefix, warnings)
+            try:
+                tag = self._tag(fields, prefix, warnings)
+            except GitObjectError:
+                warnings.append(f"提出タグ {fields[0].removeprefix('refs/tags/')} のオブジェクトが欠けているか壊れているため"
+                                "読み飛ばしました（git fsck で確かめてください）")
+                continue
             if tag is not None:
                 found.append(tag)
         found.sort(key=lambda t: (t.date, t.name))
@@ -427,10 +417,19 @@ class GitRepo:
             return None
 
 
-def _identity(author: tuple[str, str], when: dt.datetime) -> dict[str, str]:
-    stamp = when.isoformat()
-    return {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1], "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": stamp}
+def _disk_entry(path: Path, sha_length: int) -> tuple[str, str] | None:
+    """(mode, blob id) git would record for the file at PATH, from its bytes on disk; None when
+    it is gone. SHA_LENGTH tells the object format (40: SHA-1, 64: SHA-256)."""
+    try:
+        if path.is_symlink():
+            mode, data = "120000", os.fsencode(os.readlink(path))
+        else:
+            mode = "100755" if os.stat(path).st_mode & 0o100 else "100644"
+            data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    digest = hashlib.new("sha1" if sha_length == 40 else "sha256", b"blob %d\0" % len(data) + data)
+    return mode, digest.hexdigest()
 
 
 def _iso_date(text: str) -> dt.date | None:

@@ -21,7 +21,7 @@ from pia_changes.table.findings import FindingCollector, review_message
 from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader, config_salt
-from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
+from pia_changes.git.repo import GitObjectError, GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import LegacyRow, legacy_object, legacy_table
 from pia_changes.classify.publisher import publisher_important
 from pia_changes.table.rows import Row, Table, change_row
@@ -177,8 +177,9 @@ def _steps(docs: _Documents, pairs: PairCache, findings: FindingCollector
             if index == last:
                 raise
             first = str(exc).split("\n")[0]
-            pairs.put(bad_key, first)
-            _skip(docs, index, first, findings)
+            if not isinstance(exc, GitObjectError):  # a missing object may come back: not cached
+                pairs.put(bad_key, first)
+            _skip(docs, index, first, findings, unreadable=isinstance(exc, GitObjectError))
             continue
         if previous is None:
             pairs.put(pairs.key("valid", rev.blob, rev.path), True)
@@ -188,11 +189,12 @@ def _steps(docs: _Documents, pairs: PairCache, findings: FindingCollector
     return steps
 
 
-def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector) -> None:
+def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector, unreadable: bool = False) -> None:
     rev = docs.revisions[index]
     docs.loaded[index] = None
+    why = "を git から読めない" if unreadable else "は様式に合わない"
     findings.add("warning", "invalid_revision",
-                 f"コミット {rev.sha[:7]} の版は様式に合わないため比較から外しました: {message}", commit=rev.sha)
+                 f"コミット {rev.sha[:7]} の版{why}ため比較から外しました: {message}", commit=rev.sha)
 
 
 _FROZEN = 1  # the layout of a cached pair below
