@@ -26,12 +26,18 @@ _NO_SIGNING = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "tag.gpgSign", "GIT_
                "GIT_CONFIG_KEY_1": "tag.forceSignAnnotated", "GIT_CONFIG_VALUE_1": "false"}
 
 
-def _open(root: Path) -> git.Repo:
-    """The repository at ROOT through GitPython (imported here, never at module import)."""
+def _module():
+    """GitPython, imported here and never at module import (it costs ~0.1 s)."""
     try:
         import git
     except ImportError as exc:  # GitPython also refuses to import when it cannot find git
         raise PiaError(f"GitPython を読み込めません（pip install 'GitPython>=3.1.41'）: {exc}") from None
+    return git
+
+
+def _open(root: Path) -> git.Repo:
+    """The repository at ROOT through GitPython."""
+    git = _module()
     try:
         return git.Repo(root)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -40,7 +46,7 @@ def _open(root: Path) -> git.Repo:
 
 def init_repository(path: Path, branch: str | None = None) -> None:
     """`git init` in PATH (an existing directory), on BRANCH when given."""
-    import git
+    git = _module()
     options = {"initial_branch": branch} if branch else {}
     try:
         git.Repo.init(path, mkdir=False, expand_vars=False, **options).close()
@@ -52,7 +58,7 @@ def commit_files(root: Path, files: dict[str, bytes], message: str, when: dt.dat
                  author: tuple[str, str]) -> str:
     """Write FILES (root-relative posix paths) under ROOT, stage exactly them and commit with
     MESSAGE verbatim, authored and committed at WHEN by AUTHOR. The new commit's sha."""
-    import git
+    git = _module()
     for rel, data in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +77,7 @@ def commit_files(root: Path, files: dict[str, bytes], message: str, when: dt.dat
 def create_tag(root: Path, name: str, target: str, message: str, when: dt.datetime,
                author: tuple[str, str]) -> None:
     """An annotated, unsigned tag NAME on the commit TARGET (a full sha), tagger AUTHOR at WHEN."""
-    import git
+    git = _module()
     repo = _open(root)
     stamp = f"{int(when.timestamp())} {when.strftime('%z') or '+0000'}"
     try:
@@ -88,7 +94,7 @@ def hooks_directory(root: Path) -> Path:
     """Where git runs this repository's hooks from: core.hooksPath (any configuration level,
     relative to the root) when set, else the common git dir's hooks/ — asked of git itself, so
     worktrees, includes and GIT_CONFIG_GLOBAL count as git counts them."""
-    import git
+    git = _module()
     repo = _open(root)
     try:
         return Path(repo.git.rev_parse("--path-format=absolute", "--git-path", "hooks"))

@@ -70,9 +70,12 @@ def cache_secret() -> bytes | None:
             try:
                 with os.fdopen(os.open(temp, NEW_FILE, 0o600), "wb") as fh:
                     fh.write(secrets.token_bytes(32))
-                os.link(temp, path)
-            except FileExistsError:
-                pass  # another process won: read its secret
+                try:
+                    os.link(temp, path)
+                except FileExistsError:
+                    pass  # another process won: read its secret
+                except OSError:  # no hard links here: the last writer wins (only slower)
+                    os.replace(temp, path)
             finally:
                 temp.unlink(missing_ok=True)
         except OSError:
