@@ -494,14 +494,19 @@ def _fast_import(root: Path, start: int, commits: int) -> None:
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(root: Path, out: Path) -> subprocess.CompletedProcess | None:
     """Start generate, press Ctrl-C (SIGINT to its process group) once it is reading history.
-    None when the run finished first."""
+    None when the run finished first. The child gets SIGINT's default action back: a shell starts a
+    background job with SIGINT ignored, the child would inherit that and never see the Ctrl-C."""
     cache = root / ".git" / "pia-changes"
     command = [sys.executable, "-c", "from pia_changes.cli import main; main()",
                "generate", "-o", str(out), "--force"]
     process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         if cache.is_dir() and sum(1 for _ in cache.rglob("*.json")) >= 10:
