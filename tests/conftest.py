@@ -1,13 +1,10 @@
-"""Shared fixtures: every test runs git isolated from the user's and the system's configuration."""
+"""Shared fixtures: every test runs git isolated from the user's and the system's configuration.
+The helpers (CLI runners, documents, seeds, a real-git Repo) are in tests/helpers."""
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # tests/gitrepo.py for the test modules
 
 
 @pytest.fixture(autouse=True)

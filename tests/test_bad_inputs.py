@@ -12,15 +12,14 @@ generated here (tmp_path), never committed.
 from __future__ import annotations
 
 import re
-import resource
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import pia_changes.importer
+from tests.helpers.cli import run_process
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 HAVE_IMPORTER = hasattr(pia_changes.importer, "import_text")
@@ -55,13 +54,6 @@ def params():
             marks.append(NOT_LANDED)
         out.append(pytest.param(case, id=case.name, marks=marks))
     return out
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    command = [sys.executable, "-c", "from pia_changes.cli import main; main()", *args]
-    return subprocess.run(command, check=False, cwd=cwd, capture_output=True, timeout=120, preexec_fn=limit)
 
 
 def command_for(name: str) -> list[str]:
@@ -110,7 +102,7 @@ def test_bad_input_is_refused_with_clear_errors(case: Path, tmp_path: Path):
     regexes, directives = expectation(case)
     shutil.copyfile(case, tmp_path / case.name)
     regexes = [r.replace("NAME", re.escape(case.name)) for r in regexes]
-    done = run(command_for(case.name), tmp_path)
+    done = run_process(*command_for(case.name), cwd=tmp_path, memory_bytes=MEMORY_LIMIT, text=False)
     assert_refused(done, tmp_path, case.name, regexes, every_line="every-line" in directives)
 
 
@@ -129,6 +121,6 @@ def _fifty_mb(path: Path, head: bytes) -> None:
 def test_fifty_megabytes_is_over_the_default_limit(name: str, tmp_path: Path):
     head = "様式: 重点項目\n".encode() if name.endswith(".yaml") else "特定個人情報保護評価書\n".encode()
     _fifty_mb(tmp_path / name, head)
-    done = run(command_for(name), tmp_path)
+    done = run_process(*command_for(name), cwd=tmp_path, memory_bytes=MEMORY_LIMIT, text=False)
     assert_refused(done, tmp_path, name,
                    [rf"^{re.escape(name)}: ファイルが大きすぎます（50\.0 MB、上限 20 MB.*）$"])

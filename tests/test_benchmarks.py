@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+from tests.helpers.paths import ROOT
+
+BENCHMARKS = ROOT / "benchmarks"
 
 # The whole-process diff target is 5x (met by the full run: see the README, Speed). A busy CI
 # machine moves a ~150 ms process more than an ~850 ms one, so CI asserts 4.5x: a regression of

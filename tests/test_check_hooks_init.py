@@ -6,83 +6,51 @@ from __future__ import annotations
 import re
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from pia_changes.classify.check import glob_match
-from pia_changes.cli import cli
 from pia_changes.document.model import load
 from pia_changes.forms import load_form
 from pia_changes.git.hooks import MARKER
 from pia_changes.rebuild.init import starter_yaml
 from pia_changes.document.starter import blank_document
+from tests.helpers.cli import command, invoke
+from tests.helpers.documents import assessment, dump, filled
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import ROOT
 
 DOC = "assessments/jimu.yaml"
 PROCEDURE = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
 
 
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=check)
+def document(form: str = "全項目", **items: str) -> str:
+    """A blank assessment with 基本情報 > 特定個人情報ファイルを取り扱う事務 items filled in, as YAML."""
+    return dump(assessment(form, **{"事務の名称": "住民基本台帳に関する事務", "事務の内容": "住民の記録を管理する。",
+                                    **items}))
 
 
-def new_repo(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "評価 太郎")
-    git(root, "config", "user.email", "hyoka@example.jp")
-    return root
+def committed(tmp_path: Path, form: str = "全項目", **items: str) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準", {DOC: document(form, **items)})
+    return repo
 
 
-def document(form: str = "全項目", **items: str) -> dict:
-    """A blank assessment with 基本情報 > 特定個人情報ファイルを取り扱う事務 items filled in."""
-    data = blank_document(load_form(form), entries=0)
-    jimu = data["基本情報"]["特定個人情報ファイルを取り扱う事務"]
-    jimu.update({"事務の名称": "住民基本台帳に関する事務", "事務の内容": "住民の記録を管理する。"})
-    jimu.update(items)
-    return data
-
-
-def write(root: Path, rel: str, data: dict | str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    path.write_text(text, encoding="utf-8")
-
-
-def stage(root: Path, rel: str, data: dict | str) -> None:
-    write(root, rel, data)
-    git(root, "add", "--", rel)
-
-
-def committed(tmp_path: Path, form: str = "全項目", **items: str) -> Path:
-    root = new_repo(tmp_path / "repo")
-    stage(root, DOC, document(form, **items))
-    git(root, "commit", "-q", "-m", "基準")
-    return root
-
-
-def run(root: Path, monkeypatch, *args: str):
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def message(root: Path, text: str) -> str:
-    path = root / ".git" / "COMMIT_EDITMSG"
+def message(repo: Repo, text: str) -> str:
+    path = repo.root / ".git" / "COMMIT_EDITMSG"
     path.write_text(text, encoding="utf-8")
     return str(path)
 
 
 # ---- check, pre-commit stage ----------------------------------------------------------------------
 
-def test_staged_starred_change_prints_the_procedure_and_exits_0(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
-    result = run(root, monkeypatch, "check")
+def test_staged_starred_change_prints_the_procedure_and_exits_0(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage(DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    result = repo.cli("check")
     assert result.exit_code == 0, result.output
     assert f"{DOC}: 重要な変更: Ⅰ 基本情報 > 1. 特定個人情報ファイルを取り扱う事務 > ②事務の内容" in result.stdout
     line = next(line for line in result.stdout.splitlines() if "必要な手続" in line)
@@ -91,71 +59,71 @@ def test_staged_starred_change_prints_the_procedure_and_exits_0(tmp_path, monkey
     assert f"{DOC}: 変更 1 件、うち重要な変更 1 件" in result.stdout
 
 
-def test_check_reads_the_index_not_the_working_tree(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
-    write(root, DOC, document())  # working tree back to HEAD's content, index still changed
-    result = run(root, monkeypatch, "check", DOC)
+def test_check_reads_the_index_not_the_working_tree(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage(DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    repo.write(DOC, document())  # working tree back to HEAD's content, index still changed
+    result = repo.cli("check", DOC)
     assert "重要な変更: " in result.stdout
 
 
-def test_juten_procedure_has_no_hearing(tmp_path, monkeypatch):
-    root = committed(tmp_path, "重点項目")
-    stage(root, DOC, document("重点項目", **{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
-    result = run(root, monkeypatch, "check")
+def test_juten_procedure_has_no_hearing(tmp_path):
+    repo = committed(tmp_path, "重点項目")
+    repo.stage(DOC, document("重点項目", **{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    result = repo.cli("check")
     assert "再実施 → 委員会への提出 → 公表" in result.stdout
     assert "意見聴取" not in result.stdout
 
 
-def test_new_assessment_is_the_baseline(tmp_path, monkeypatch):
-    root = new_repo(tmp_path / "repo")  # no commit at all yet
-    stage(root, DOC, document())
-    result = run(root, monkeypatch, "check")
+def test_new_assessment_is_the_baseline(tmp_path):
+    repo = Repo(tmp_path / "repo")  # no commit at all yet
+    repo.stage(DOC, document())
+    result = repo.cli("check")
     assert result.exit_code == 0
     assert "新しい評価書です" in result.stdout and "基準" in result.stdout
     assert "重要な変更: " not in result.stdout
-    msg = message(root, "評価書を登録\n")
-    assert run(root, monkeypatch, "check", "--strict", "--commit-msg", msg).exit_code == 0
+    msg = message(repo, "評価書を登録\n")
+    assert repo.cli("check", "--strict", "--commit-msg", msg).exit_code == 0
 
 
-def test_second_assessment_added_beside_a_committed_one_is_a_baseline(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, "assessments/other.yaml", document(**{"事務の内容": "別の内容"}))
-    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "追加\n"))
+def test_second_assessment_added_beside_a_committed_one_is_a_baseline(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage("assessments/other.yaml", document(**{"事務の内容": "別の内容"}))
+    result = repo.cli("check", "--strict", "--commit-msg", message(repo, "追加\n"))
     assert result.exit_code == 0
     assert "assessments/other.yaml: 新しい評価書です" in result.stdout
 
 
-def test_invalid_staged_yaml_exits_1_naming_file_and_line(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, DOC, document(**{"対象人数": "たくさん"}))
-    write(root, DOC, document())  # the index is what is checked
-    result = run(root, monkeypatch, "check")
+def test_invalid_staged_yaml_exits_1_naming_file_and_line(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage(DOC, document(**{"対象人数": "たくさん"}))
+    repo.write(DOC, document())  # the index is what is checked
+    result = repo.cli("check")
     assert result.exit_code == 1
     line = next(x for x in result.stderr.splitlines() if "選択肢にありません" in x)
     number = int(re.match(rf"^{re.escape(DOC)}:(\d+): Ⅰ 基本情報 > .*③対象人数: ", line).group(1))
-    staged = git(root, "show", f":{DOC}").stdout.splitlines()
+    staged = repo.git("show", f":{DOC}").splitlines()
     assert staged[number - 1].strip().startswith("対象人数:")
 
 
-def test_broken_yaml_syntax_exits_1(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, DOC, "様式: 全項目\n表紙: [\n")
-    result = run(root, monkeypatch, "check")
+def test_broken_yaml_syntax_exits_1(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage(DOC, "様式: 全項目\n表紙: [\n")
+    result = repo.cli("check")
     assert result.exit_code == 1
     assert re.search(rf"^{re.escape(DOC)}:\d+: YAML の構文エラー", result.stderr, re.MULTILINE)
 
 
-def test_files_outside_the_globs_are_not_checked(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, "templates/全項目.yaml", "これは評価書ではない: [\n")
-    result = run(root, monkeypatch, "check")
+def test_files_outside_the_globs_are_not_checked(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage("templates/全項目.yaml", "これは評価書ではない: [\n")
+    result = repo.cli("check")
     assert result.exit_code == 0 and result.output == ""
 
 
-def test_nothing_staged_is_silent(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "別の変更\n"))
+def test_nothing_staged_is_silent(tmp_path):
+    repo = committed(tmp_path)
+    result = repo.cli("check", "--strict", "--commit-msg", message(repo, "別の変更\n"))
     assert result.exit_code == 0 and result.output == ""
 
 
@@ -163,69 +131,69 @@ def test_nothing_staged_is_silent(tmp_path, monkeypatch):
 
 @pytest.fixture
 def starred_change(tmp_path):
-    root = committed(tmp_path)
-    stage(root, DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
-    return root
+    repo = committed(tmp_path)
+    repo.stage(DOC, document(**{"事務の内容": "住民の記録を管理し、証明書を交付する。"}))
+    return repo
 
 
-def test_commit_msg_without_change_date_is_refused(starred_change, monkeypatch):
+def test_commit_msg_without_change_date_is_refused(starred_change):
     msg = message(starred_change, "事務の内容を変更\n\n# コメント行\n")
     before = Path(msg).read_bytes()
-    result = run(starred_change, monkeypatch, "check", "--commit-msg", msg)
+    result = starred_change.cli("check", "--commit-msg", msg)
     assert result.exit_code == 1
     assert "「変更日: YYYY-MM-DD」" in result.stderr and "事前か事後か" in result.stderr
     assert Path(msg).read_bytes() == before  # never edited
 
 
-def test_commit_msg_with_change_date_passes(starred_change, monkeypatch):
+def test_commit_msg_with_change_date_passes(starred_change):
     msg = message(starred_change, "事務の内容を変更\n\n変更日: 2030-04-01\n")
-    result = run(starred_change, monkeypatch, "check", "--strict", "--commit-msg", msg)
+    result = starred_change.cli("check", "--strict", "--commit-msg", msg)
     assert result.exit_code == 0, result.output
     assert "変更日 2030-04-01（あと " in result.stdout
 
 
-def test_commit_msg_with_wareki_change_date_passes(starred_change, monkeypatch):
+def test_commit_msg_with_wareki_change_date_passes(starred_change):
     msg = message(starred_change, "事務の内容を変更\n\n変更日: 令和12年4月1日\n")
-    assert run(starred_change, monkeypatch, "check", "--commit-msg", msg).exit_code == 0
+    assert starred_change.cli("check", "--commit-msg", msg).exit_code == 0
 
 
-def test_decision_not_important_needs_no_change_date(starred_change, monkeypatch):
+def test_decision_not_important_needs_no_change_date(starred_change):
     msg = message(starred_change, "誤記を修正\n\n判定: 非重要（誤字脱字）\n")
-    result = run(starred_change, monkeypatch, "check", "--strict", "--commit-msg", msg)
+    result = starred_change.cli("check", "--strict", "--commit-msg", msg)
     assert result.exit_code == 0, result.output
     assert "重要な変更: " not in result.stdout
 
 
-def test_per_item_change_date_counts(starred_change, monkeypatch):
+def test_per_item_change_date_counts(starred_change):
     msg = message(starred_change, "事務の内容を変更\n\n変更日[事務の内容]: 2030-04-01\n")
-    assert run(starred_change, monkeypatch, "check", "--commit-msg", msg).exit_code == 0
+    assert starred_change.cli("check", "--commit-msg", msg).exit_code == 0
 
 
-def test_unreadable_change_date_is_reported_and_refused(starred_change, monkeypatch):
+def test_unreadable_change_date_is_reported_and_refused(starred_change):
     msg = message(starred_change, "事務の内容を変更\n\n変更日: 2030-13-01\n")
-    result = run(starred_change, monkeypatch, "check", "--commit-msg", msg)
+    result = starred_change.cli("check", "--commit-msg", msg)
     assert result.exit_code == 1
     assert "変更日 を日付として読めません: 2030-13-01" in result.stderr
 
 
-def test_non_starred_change_needs_no_change_date(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    stage(root, DOC, document(**{"事務の名称": "住民基本台帳事務"}))
-    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", message(root, "名称を変更\n"))
+def test_non_starred_change_needs_no_change_date(tmp_path):
+    repo = committed(tmp_path)
+    repo.stage(DOC, document(**{"事務の名称": "住民基本台帳事務"}))
+    result = repo.cli("check", "--strict", "--commit-msg", message(repo, "名称を変更\n"))
     assert result.exit_code == 0, result.output
     assert "変更 1 件、うち重要な変更 0 件" in result.stdout
 
 
-def test_strict_refuses_an_unsettled_review_until_a_decision(tmp_path, monkeypatch):
-    root = committed(tmp_path, "重点項目", **{"対象人数": "1万人以上10万人未満"})
-    stage(root, DOC, document("重点項目", **{"対象人数": "30万人以上"}))
-    dated = message(root, "対象人数を更新\n\n変更日: 2030-04-01\n")
-    assert run(root, monkeypatch, "check", "--commit-msg", dated).exit_code == 0
-    result = run(root, monkeypatch, "check", "--strict", "--commit-msg", dated)
+def test_strict_refuses_an_unsettled_review_until_a_decision(tmp_path):
+    repo = committed(tmp_path, "重点項目", **{"対象人数": "1万人以上10万人未満"})
+    repo.stage(DOC, document("重点項目", **{"対象人数": "30万人以上"}))
+    dated = message(repo, "対象人数を更新\n\n変更日: 2030-04-01\n")
+    assert repo.cli("check", "--commit-msg", dated).exit_code == 0
+    result = repo.cli("check", "--strict", "--commit-msg", dated)
     assert result.exit_code == 1
     assert "しきい値判断の結果の変更" in result.stdout and "判定" in result.stderr
-    decided = message(root, "対象人数を更新\n\n変更日: 2030-04-01\n判定: 重要\n")
-    assert run(root, monkeypatch, "check", "--strict", "--commit-msg", decided).exit_code == 0
+    decided = message(repo, "対象人数を更新\n\n変更日: 2030-04-01\n判定: 重要\n")
+    assert repo.cli("check", "--strict", "--commit-msg", decided).exit_code == 0
 
 
 def test_glob_match():
@@ -238,82 +206,79 @@ def test_glob_match():
 
 # ---- hooks --------------------------------------------------------------------------------------
 
-def commit(root: Path, text: str) -> subprocess.CompletedProcess:
-    return git(root, "commit", "-q", "-m", text, check=False)
+def commit(repo: Repo, text: str) -> subprocess.CompletedProcess:
+    """A real `git commit`, through whatever hooks are installed."""
+    return repo.try_git("commit", "-q", "-m", text)
 
 
-def head(root: Path) -> str:
-    return git(root, "rev-parse", "HEAD").stdout.strip()
-
-
-def test_installed_hooks_refuse_and_accept_real_commits(starred_change, monkeypatch):
-    root = starred_change
-    result = run(root, monkeypatch, "hooks", "install")
+def test_installed_hooks_refuse_and_accept_real_commits(starred_change):
+    repo = starred_change
+    result = repo.cli("hooks", "install")
     assert result.exit_code == 0, result.output
     for name in ("pre-commit", "commit-msg"):
-        hook = root / ".git" / "hooks" / name
+        hook = repo.root / ".git" / "hooks" / name
         assert hook.stat().st_mode & stat.S_IXUSR and MARKER in hook.read_text(encoding="utf-8")
-    base = head(root)
-    refused = commit(root, "事務の内容を変更")
-    assert refused.returncode != 0 and head(root) == base
+    base = repo.head()
+    refused = commit(repo, "事務の内容を変更")
+    assert refused.returncode != 0 and repo.head() == base
     assert "変更日: YYYY-MM-DD" in refused.stderr + refused.stdout
-    accepted = commit(root, "事務の内容を変更\n\n変更日: 2030-04-01")
+    accepted = commit(repo, "事務の内容を変更\n\n変更日: 2030-04-01")
     assert accepted.returncode == 0, accepted.stderr
-    assert head(root) != base
+    assert repo.head() != base
 
 
-def test_installed_hooks_stop_an_invalid_file(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    run(root, monkeypatch, "hooks", "install")
-    stage(root, DOC, document(**{"対象人数": "たくさん"}))
-    done = commit(root, "壊れた評価書\n\n判定: 非重要（誤字脱字）")
+def test_installed_hooks_stop_an_invalid_file(tmp_path):
+    repo = committed(tmp_path)
+    repo.cli("hooks", "install")
+    repo.stage(DOC, document(**{"対象人数": "たくさん"}))
+    done = commit(repo, "壊れた評価書\n\n判定: 非重要（誤字脱字）")
     assert done.returncode != 0 and "選択肢にありません" in done.stdout + done.stderr
 
 
-def test_hook_never_runs_text_from_the_message(starred_change, monkeypatch):
-    root = starred_change
-    run(root, monkeypatch, "hooks", "install")
-    commit(root, "$(touch pwned1) `touch pwned2`; touch pwned3\n\n変更日: $(touch pwned4)")
-    assert not list(root.glob("pwned*"))
+def test_hook_never_runs_text_from_the_message(starred_change):
+    repo = starred_change
+    repo.cli("hooks", "install")
+    commit(repo, "$(touch pwned1) `touch pwned2`; touch pwned3\n\n変更日: $(touch pwned4)")
+    assert not list(repo.root.glob("pwned*"))
 
 
-def test_foreign_hook_is_kept_chained_and_restored(starred_change, monkeypatch):
-    root = starred_change
+def test_foreign_hook_is_kept_chained_and_restored(starred_change):
+    repo = starred_change
     foreign = "#!/bin/sh\necho ran >> foreign.log\n"
-    hook = root / ".git" / "hooks" / "pre-commit"
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
     hook.write_text(foreign)
     hook.chmod(0o755)
-    refused = run(root, monkeypatch, "hooks", "install")
+    refused = repo.cli("hooks", "install")
     assert refused.exit_code == 1 and "--force" in refused.stderr
-    assert hook.read_text() == foreign and not (root / ".git" / "hooks" / "commit-msg").exists()
+    assert hook.read_text() == foreign and not (repo.root / ".git" / "hooks" / "commit-msg").exists()
 
-    assert run(root, monkeypatch, "hooks", "install", "--force").exit_code == 0
-    assert (root / ".git" / "hooks" / "pre-commit.local").read_text() == foreign
+    assert repo.cli("hooks", "install", "--force").exit_code == 0
+    assert (repo.root / ".git" / "hooks" / "pre-commit.local").read_text() == foreign
     assert MARKER in hook.read_text(encoding="utf-8")
-    assert commit(root, "事務の内容を変更\n\n変更日: 2030-04-01").returncode == 0
-    assert (root / "foreign.log").read_text() == "ran\n"  # the foreign hook ran first
+    assert commit(repo, "事務の内容を変更\n\n変更日: 2030-04-01").returncode == 0
+    assert (repo.root / "foreign.log").read_text() == "ran\n"  # the foreign hook ran first
 
-    assert run(root, monkeypatch, "hooks", "install").exit_code == 0  # ours again: no --force needed
-    assert run(root, monkeypatch, "hooks", "uninstall").exit_code == 0
+    assert repo.cli("hooks", "install").exit_code == 0  # ours again: no --force needed
+    assert repo.cli("hooks", "uninstall").exit_code == 0
     assert hook.read_text() == foreign
-    assert not (root / ".git" / "hooks" / "pre-commit.local").exists()
-    assert not (root / ".git" / "hooks" / "commit-msg").exists()
+    assert not (repo.root / ".git" / "hooks" / "pre-commit.local").exists()
+    assert not (repo.root / ".git" / "hooks" / "commit-msg").exists()
 
 
-def test_uninstall_leaves_foreign_hooks(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    hook = root / ".git" / "hooks" / "commit-msg"
+def test_uninstall_leaves_foreign_hooks(tmp_path):
+    repo = committed(tmp_path)
+    hook = repo.root / ".git" / "hooks" / "commit-msg"
     hook.write_text("#!/bin/sh\nexit 0\n")
-    result = run(root, monkeypatch, "hooks", "uninstall")
+    result = repo.cli("hooks", "uninstall")
     assert result.exit_code == 0 and hook.read_text() == "#!/bin/sh\nexit 0\n"
 
 
-def test_hooks_respect_core_hooks_path(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    git(root, "config", "core.hooksPath", ".githooks")
-    assert run(root, monkeypatch, "hooks", "install").exit_code == 0
-    assert (root / ".githooks" / "pre-commit").is_file()
-    assert not (root / ".git" / "hooks" / "pre-commit").exists()
+def test_hooks_respect_core_hooks_path(tmp_path):
+    repo = committed(tmp_path)
+    repo.git("config", "core.hooksPath", ".githooks")
+    assert repo.cli("hooks", "install").exit_code == 0
+    assert (repo.root / ".githooks" / "pre-commit").is_file()
+    assert not (repo.root / ".git" / "hooks" / "pre-commit").exists()
 
 
 # ---- init ---------------------------------------------------------------------------------------
@@ -328,39 +293,38 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".git" not in p.relative_to(root).parts[:1]}
 
 
-def test_init_creates_a_repository_with_valid_starters(tmp_path, monkeypatch):
+def test_init_creates_a_repository_with_valid_starters(tmp_path):
     target = tmp_path / "new" / "hyoka"
-    result = run(tmp_path, monkeypatch, "init", str(target))
+    result = invoke("init", str(target), root=tmp_path)
     assert result.exit_code == 0, result.output
     assert sorted(snapshot(target)) == sorted(INIT_FILES)
     assert (target / ".git").is_dir()
-    assert git(target, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0  # nothing committed
-    monkeypatch.chdir(target)
-    valid = CliRunner().invoke(cli, ["validate", "assessments/hyoukasho.yaml", "templates/重点項目.yaml",
-                                     "templates/基礎項目.yaml"])
+    assert Repo.existing(target).try_git("rev-parse", "--verify", "-q", "HEAD").returncode != 0  # nothing committed
+    valid = invoke("validate", "assessments/hyoukasho.yaml", "templates/重点項目.yaml", "templates/基礎項目.yaml",
+                   root=target)
     assert valid.exit_code == 0, valid.output
     assert load(target / "assessments/hyoukasho.yaml").form.form == "全項目"
 
 
-def test_init_is_idempotent_and_lists_existing_files(tmp_path, monkeypatch):
+def test_init_is_idempotent_and_lists_existing_files(tmp_path):
     target = tmp_path / "hyoka"
-    run(tmp_path, monkeypatch, "init", str(target))
+    invoke("init", str(target), root=tmp_path)
     before = snapshot(target)
-    again = run(tmp_path, monkeypatch, "init", str(target), "--form", "重点項目")
+    again = invoke("init", str(target), "--form", "重点項目", root=tmp_path)
     assert again.exit_code == 0
     assert all(f"既存のため変更なし: {rel}" in again.output for rel in INIT_FILES if rel != "templates/重点項目.yaml")
     assert snapshot(target) == {**before, "templates/全項目.yaml": snapshot(target)["templates/全項目.yaml"]}
     assert "git リポジトリを作りました" not in again.output
 
 
-def test_init_force_rewrites_only_template_files(tmp_path, monkeypatch):
+def test_init_force_rewrites_only_template_files(tmp_path):
     target = tmp_path / "hyoka"
-    run(tmp_path, monkeypatch, "init", str(target))
+    invoke("init", str(target), root=tmp_path)
     pristine = snapshot(target)
     (target / "README.md").write_text("書き換えた\n", encoding="utf-8")
     (target / "assessments" / "jyuki.yaml").write_text("様式: 全項目\n", encoding="utf-8")
     (target / "memo.txt").write_text("メモ\n", encoding="utf-8")
-    result = run(tmp_path, monkeypatch, "init", str(target), "--force")
+    result = invoke("init", str(target), "--force", root=tmp_path)
     assert result.exit_code == 0
     after = snapshot(target)
     assert after["README.md"] == pristine["README.md"]
@@ -369,20 +333,20 @@ def test_init_force_rewrites_only_template_files(tmp_path, monkeypatch):
     assert "上書き: README.md" in result.output and "上書き: pia-changes.toml" not in result.output
 
 
-def test_init_into_an_existing_repository_does_not_reinit(tmp_path, monkeypatch):
-    root = committed(tmp_path)
-    config_before = (root / ".git" / "config").read_bytes()
-    sha = head(root)
-    result = run(tmp_path, monkeypatch, "init", str(root), "--form", "重点項目")
+def test_init_into_an_existing_repository_does_not_reinit(tmp_path):
+    repo = committed(tmp_path)
+    config_before = (repo.root / ".git" / "config").read_bytes()
+    sha = repo.head()
+    result = invoke("init", str(repo.root), "--form", "重点項目", root=tmp_path)
     assert result.exit_code == 0
     assert "既存の git リポジトリです" in result.output and "git リポジトリを作りました" not in result.output
-    assert head(root) == sha and (root / ".git" / "config").read_bytes() == config_before
-    assert (root / DOC).is_file()  # the assessment already there is untouched
-    assert load(root / "assessments/hyoukasho.yaml").form.form == "重点項目"
+    assert repo.head() == sha and (repo.root / ".git" / "config").read_bytes() == config_before
+    assert (repo.root / DOC).is_file()  # the assessment already there is untouched
+    assert load(repo.root / "assessments/hyoukasho.yaml").form.form == "重点項目"
 
 
-def test_init_example_writes_the_example_repository(tmp_path, monkeypatch):
-    result = run(tmp_path, monkeypatch, "init", str(tmp_path / "ex"), "--example")  # more in test_reconstruct.py
+def test_init_example_writes_the_example_repository(tmp_path):
+    result = invoke("init", str(tmp_path / "ex"), "--example", root=tmp_path)  # more in test_reconstruct.py
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ex" / "assessments" / "kaigo.yaml").is_file()
     assert not (tmp_path / "ex" / "assessments" / "hyoukasho.yaml").exists()
@@ -402,7 +366,7 @@ def test_starter_is_the_blank_document_with_comments(form):
 
 
 def test_template_hook_configuration_names_the_three_hooks():
-    project = Path(__file__).resolve().parent.parent
+    project = ROOT
     hooks = {h["id"]: h for h in yaml.safe_load((project / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert hooks["pia-changes-validate"]["entry"] == "pia-changes validate"
     assert hooks["pia-changes-check"]["entry"] == "pia-changes check"
@@ -417,41 +381,26 @@ def test_template_hook_configuration_names_the_three_hooks():
 # ---- speed --------------------------------------------------------------------------------------
 
 def big_document(repeat: int) -> dict:
-    """The 全項目 starter with two entries per group and every text item a long paragraph."""
-    form = load_form("全項目")
-    data = blank_document(form, entries=2)
-    count = 0
-
-    def fill(nodes, where: dict) -> None:
-        nonlocal count
-        for node in nodes:
-            if node.type == "section":
-                fill(node.children, where[node.key])
-            elif node.is_group:
-                for entry in where[node.key]:
-                    fill(node.children, entry)
-            elif node.type == "text":
-                count += 1
-                where[node.key] = f"記載{count}。" + "特定個人情報の取扱いについて適切に管理する。" * repeat
-    fill(form.nodes, data)
-    return data
+    """The 全項目 with two entries per group and every text item a long paragraph."""
+    return filled("全項目", entries=2,
+                  text=lambda n: f"記載{n}。" + "特定個人情報の取扱いについて適切に管理する。" * repeat)
 
 
 def test_check_takes_under_half_a_second_on_a_100_kb_assessment(tmp_path):
-    root = new_repo(tmp_path / "repo")
+    repo = Repo(tmp_path / "repo")
     data = big_document(4)
-    stage(root, DOC, data)
-    size = len(git(root, "show", f":{DOC}").stdout.encode("utf-8"))
+    repo.stage(DOC, dump(data))
+    size = len(repo.git("show", f":{DOC}").encode("utf-8"))
     assert 90_000 < size < 150_000
-    git(root, "commit", "-q", "-m", "基準")
+    repo.git("commit", "-q", "-m", "基準")
     data["基本情報"]["特定個人情報ファイルを取り扱う事務"]["事務の内容"] += "証明書を交付する。"
-    stage(root, DOC, data)
-    msg = message(root, "事務の内容を変更\n\n変更日: 2030-04-01\n")
-    command = [sys.executable, "-m", "pia_changes.cli", "check", "--strict", "--commit-msg", msg]
+    repo.stage(DOC, dump(data))
+    msg = message(repo, "事務の内容を変更\n\n変更日: 2030-04-01\n")
+    argv = command("check", "--strict", "--commit-msg", msg)
     timings = []
     for _ in range(3):
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        done = subprocess.run(argv, cwd=repo.root, capture_output=True, text=True)
         timings.append(time.perf_counter() - start)
         assert done.returncode == 0, done.stderr
         assert "重要な変更: " in done.stdout

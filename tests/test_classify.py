@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -22,10 +21,11 @@ from pia_changes.config import Config
 from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
 from pia_changes.text.normalise import html_to_text
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data" / "published_changes.jsonl"
+PUBLISHED = DATA / "published_changes.jsonl"
 ROWS = {(r["seed"][:3], r["row_no"]): r
-        for r in map(json.loads, DATA.read_text(encoding="utf-8").splitlines())}
+        for r in map(json.loads, PUBLISHED.read_text(encoding="utf-8").splitlines())}
 _DESCRIBED_EMPTY = re.compile(r"^[（(]右記の(?:内容|移転先)を新たに(?:追加|追記)[)）]$")
 
 

@@ -1,13 +1,13 @@
 """Every command has help text and is documented in the README (style.md: library first, CLI thin)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
 from pia_changes.cli import cli
+from tests.helpers.paths import ROOT
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def commands(group: click.Group, prefix: str = ""):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,11 +18,11 @@ from pia_changes.classify.evaluation import (
     named_exemption,
 )
 from pia_changes.classify.publisher import publisher_important
+from tests.helpers.paths import DATA, ROOT, schema
 
-ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "eval_classifier.py"
-DATA = ROOT / "tests" / "data" / "published_changes.jsonl"
-SCHEMA = json.loads((ROOT / "tests" / "schemas" / "eval_classifier.schema.json").read_text(encoding="utf-8"))
+PUBLISHED = DATA / "published_changes.jsonl"
+SCHEMA = schema("eval_classifier")
 
 
 def run(*args: str) -> tuple[list[str], dict]:
@@ -53,7 +52,7 @@ def test_project_data_meets_the_targets(project):
 
 
 def test_default_data_is_the_project_copy(project):
-    assert run("--data", str(DATA))[1] == project[1]
+    assert run("--data", str(PUBLISHED))[1] == project[1]
 
 
 def test_report_has_per_seed_figures_confusion_and_disagreements(project):
@@ -67,7 +66,7 @@ def test_report_has_per_seed_figures_confusion_and_disagreements(project):
 
 
 def test_overall_figures_are_consistent_with_the_rows():
-    evaluation = evaluate(load_rows(DATA))
+    evaluation = evaluate(load_rows(PUBLISHED))
     f, c = evaluation.overall.figures, evaluation.overall.confusion
     assert sum(c.values()) == f["consistent_rows"] == f["decided_rows"] + f["deferred_rows"]
     decided = c[(True, True)] + c[(True, False)] + c[(False, True)] + c[(False, False)]

@@ -14,8 +14,8 @@ import yaml
 
 from pia_changes.document.model import load_text
 from pia_changes.forms import Form, Node, load_form
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 SEED_ZENKOUMOKU = DATA / "000_927f6452a1ee0b1f.txt"
 SEED_JUTEN = DATA / "004_a91eed273516a844.txt"
 

@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import time
 
 import pytest
-import yaml
 
-from pia_changes.document.model import key_path, load_text
+from pia_changes.document.model import load_text
 from pia_changes.errors import PiaError
-from pia_changes.forms import load_form
 from pia_changes.table.cache import DocumentCache
 from pia_changes.git.repo import GitRepo, SubmissionTag
 from pia_changes.classify.trailers import Decision, parse_trailers
-
-from gitrepo import JST, Repo
+from tests.helpers.documents import blank, dump, filled
+from tests.helpers.gitrepo import JST, Repo
 
 FORM = "重点項目"
 
@@ -29,34 +26,6 @@ def repo(tmp_path) -> Repo:
 def git_repo(repo):
     with GitRepo.discover(repo.root) as opened:
         yield opened
-
-
-def skeleton(form_name: str = FORM, entries: int = 0, text: str | None = None) -> dict:
-    """A document with every item of the form present (empty values only warn)."""
-    def build(nodes, n):
-        data: dict = {}
-        for node in nodes:
-            if node.type == "section":
-                data[node.key] = build(node.children, n)
-            elif node.is_group:
-                data[node.key] = [named(node, build(node.children, 0), f"{node.key}{i + 1}") for i in range(n)]
-            else:
-                data[node.key] = text if node.type == "text" else None
-        return data
-
-    def named(group, entry, name):
-        keys = key_path(group.identity_node(), group)
-        target = entry
-        for key in keys[:-1]:
-            target = target[key]
-        target[keys[-1]] = name
-        return entry
-
-    return {"様式": form_name, **build(load_form(form_name).nodes, entries)}
-
-
-def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 # ---- revisions ---------------------------------------------------------------------------------
@@ -215,7 +184,7 @@ def test_shallow_clone_is_detected(repo, tmp_path):
     for i in range(3):
         repo.commit(f"版{i}", {"a.yaml": f"a: {i}\n"})
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
     with GitRepo.discover(clone) as shallow, GitRepo.discover(repo.root) as full:
         assert shallow.is_shallow() and not full.is_shallow()
         assert len(shallow.file_revisions("a.yaml")) == 1
@@ -366,7 +335,8 @@ def test_every_exemption_reason_has_a_code():
 # ---- document cache ------------------------------------------------------------------------------
 
 def test_cache_returns_an_equal_document_without_parsing_again(repo, git_repo):
-    text = dump(skeleton(entries=30, text="特定個人情報を取り扱う事務の内容。" * 20))
+    long_text = "特定個人情報を取り扱う事務の内容。" * 20
+    text = dump(filled(FORM, entries=30, nested=0, text=lambda n: f"記載{n}。{long_text}"))
     repo.commit("作成", {"assessments/jyuki.yaml": text})
     blob = git_repo.file_revisions("assessments/jyuki.yaml")[0].blob
     fresh = load_text(text, "assessments/jyuki.yaml")
@@ -393,7 +363,7 @@ def test_cache_returns_an_equal_document_without_parsing_again(repo, git_repo):
 
 
 def test_cache_key_has_format_and_package_version(repo, git_repo):
-    repo.commit("作成", {"a.yaml": dump(skeleton())})
+    repo.commit("作成", {"a.yaml": dump(blank(FORM))})
     blob = git_repo.file_revisions("a.yaml")[0].blob
     cache = DocumentCache(git_repo)
     from importlib.metadata import version
@@ -404,7 +374,7 @@ def test_cache_key_has_format_and_package_version(repo, git_repo):
 
 
 def test_corrupt_cache_file_is_ignored_and_rewritten(repo, git_repo):
-    text = dump(skeleton())
+    text = dump(blank(FORM))
     repo.commit("作成", {"a.yaml": text})
     blob = git_repo.file_revisions("a.yaml")[0].blob
     cache = DocumentCache(git_repo)

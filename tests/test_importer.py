@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from pia_changes.document.model import LEGACY_KEY, UNPLACED_KEY, load_text
 from pia_changes.errors import PiaError
 from pia_changes.importer import ImportResult, import_text
+from tests.helpers import seeds
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 S000, S001, S002, S004 = (f"{n}.txt" for n in (
     "000_927f6452a1ee0b1f", "001_0fa97ec629ceb12e", "002_eb38df5b06157c45", "004_a91eed273516a844"))
 LEGACY_ROWS = {S000: 35, S001: 155, S004: 58}
@@ -28,7 +28,7 @@ III_STORE_R1 = (STORE, "特定個人情報の漏えい・滅失・毀損リス�
 
 @cache
 def imported(seed: str) -> tuple[ImportResult, dict]:
-    result = import_text((DATA / seed).read_bytes(), seed)
+    result = seeds.imported(seed[:3])
     return result, load_text(result.yaml_text, seed).data
 
 

@@ -8,9 +8,6 @@ import json
 import random
 import re
 import shutil
-import subprocess
-import sys
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -20,22 +17,16 @@ from pia_changes.document.model import load_text
 from pia_changes.errors import PiaError
 from pia_changes.table.cache import RevisionLoader
 from pia_changes.git.repo import GitRepo
-from pia_changes.importer import import_text
 from pia_changes.document.chunks import ChunkParser, LineMap
 from pia_changes.document.yamlread import parse
 from pia_changes.text.decode import decode
+from tests.helpers.cli import run_process
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import TESTS
+from tests.helpers.seeds import seed_yaml
 
-from gitrepo import Repo
-
-DATA = Path(__file__).parent / "data"
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = TESTS / "bad_inputs"
 LIMIT = 20 * 1024 * 1024
-
-
-@lru_cache(maxsize=None)
-def seed_yaml(name: str) -> str:
-    path = next(DATA.glob(f"{name}_*.txt"))
-    return import_text(path.read_bytes(), path.name).yaml_text
 
 
 def whole(raw: bytes, file: str = "x.yaml"):
@@ -162,8 +153,7 @@ def test_row_keys_equal_exactly_when_the_plain_keys_do(monkeypatch):
 def _history(root: Path, commits: int = 14) -> Repo:
     """Seed 002 and COMMITS edits of the history benchmark (a sentence, a choice, an entry …)."""
     import yaml
-    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-    from history_bench import Editor, dump_section
+    from history_bench import Editor, dump_section  # benchmarks/ is on pytest's pythonpath
     data = yaml.safe_load(seed_yaml("002"))
     editor = Editor(data, seed=5)
     repo = Repo(root)
@@ -179,9 +169,7 @@ def _history(root: Path, commits: int = 14) -> Repo:
 
 
 def _generate(root: Path) -> tuple[str, str]:
-    done = subprocess.run([sys.executable, "-c", "from pia_changes.cli import main; main()",
-                           "generate", "assessments/jyuki.yaml", "--format", "json"], cwd=root,
-                          capture_output=True, check=True)
+    done = run_process("generate", "assessments/jyuki.yaml", "--format", "json", cwd=root, text=False, check=True)
     return done.stdout.decode(), done.stderr.decode()
 
 
@@ -216,12 +204,11 @@ def test_second_diff_reads_the_parsed_revisions_from_the_cache(tmp_path):
     text = seed_yaml("002")
     repo.commit("基準", {"assessments/jyuki.yaml": text})
     repo.commit("改訂", {"assessments/jyuki.yaml": text.replace("住民", "区民", 1)})
-    command = [sys.executable, "-c", "from pia_changes.cli import main; main()",
-               "diff", "HEAD~1", "HEAD", "assessments/jyuki.yaml", "--format", "json"]
-    first = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
+    command = ("diff", "HEAD~1", "HEAD", "assessments/jyuki.yaml", "--format", "json")
+    first = run_process(*command, cwd=repo.root, text=False)
     cached = list((repo.root / ".git" / "pia-changes").rglob("*.json"))
     assert len(cached) == 2
-    second = subprocess.run(command, cwd=repo.root, capture_output=True, check=False)
+    second = run_process(*command, cwd=repo.root, text=False)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
     with GitRepo.discover(repo.root) as opened:
         assert opened.resolve(opened.resolve("HEAD")) == opened.resolve("HEAD")

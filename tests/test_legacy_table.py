@@ -5,15 +5,14 @@ import json
 import time
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from pia_changes.document import legacy
 from pia_changes.importer.legacy_table import find_legacy_rows
 from pia_changes.text.normalise import compare_key
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 SEEDS = {  # seed -> rows that must come out fully equal (all published: 35, 155, 58)
     "000_927f6452a1ee0b1f.txt": 35,
     "001_0fa97ec629ceb12e.txt": 150,

@@ -12,15 +12,12 @@ import subprocess
 from pathlib import PurePosixPath
 import sys
 from importlib import resources
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from pia_changes.rebuild.cells import read_cell, read_options
-from pia_changes.cli import cli
 from pia_changes.document.model import load_text
 from pia_changes.forms import load_form
 from pia_changes.git.repo import GitRepo
@@ -28,9 +25,12 @@ from pia_changes.document.legacy import LEGACY_KEY
 from pia_changes.rebuild.reproduction import TARGET, measure_seeds
 from pia_changes.rebuild.reproduction import main as reproduce_main
 from pia_changes.rebuild.undo import DESCRIPTION, GAPS, NOT_FOUND, Slot, undo, undo_text
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import DATA, ROOT, schema
+from tests.helpers.seeds import seed_path
 
-DATA = Path(__file__).parent / "data"
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "reproduce_seeds.schema.json").read_text(encoding="utf-8"))
+SCHEMA = schema("reproduce_seeds")
 PUBLISHED = [json.loads(line) for line in (DATA / "published_changes.jsonl").read_text(encoding="utf-8").splitlines()
              if line.strip()]
 
@@ -81,7 +81,7 @@ def test_benchmark_last_line_follows_the_schema(tmp_path, capsys):
 
 
 def test_benchmark_script_prints_all_seeds_in_the_schema():
-    script = Path(__file__).parents[1] / "benchmarks" / "reproduce_seeds.py"
+    script = ROOT / "benchmarks" / "reproduce_seeds.py"
     done = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, check=True)
     last = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
     jsonschema.validate(last, SCHEMA)
@@ -165,14 +165,10 @@ def _walk(form):
 
 # ---- the repository ----------------------------------------------------------------------------------
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def kaigo_repo(tmp_path_factory):
     target = tmp_path_factory.mktemp("r") / "kaigo"
-    result = run("reconstruct", str(DATA / "004_a91eed273516a844.txt"), "-o", str(target))
+    result = invoke("reconstruct", str(seed_path("004")), "-o", str(target))
     assert result.exit_code == 0, result.output
     return target, result.output
 
@@ -205,7 +201,7 @@ def test_reconstruct_writes_a_baseline_and_one_commit_per_date_and_timing(kaigo_
 
 def test_generate_on_the_rebuilt_repository_reproduces_the_rows(kaigo_repo):
     root, _ = kaigo_repo
-    result = run("-C", str(root), "generate", "--format", "json")
+    result = invoke("-C", str(root), "generate", "--format", "json")
     assert result.exit_code == 0
     table = json.loads(result.stdout)[0]
     git_rows = [r for r in table["rows"] if r["source"] == "git"]
@@ -219,17 +215,17 @@ def test_reconstruct_refuses_a_directory_that_is_not_empty(tmp_path):
     target = tmp_path / "full"
     target.mkdir()
     (target / "memo.txt").write_text("メモ\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["reconstruct", str(DATA / "004_a91eed273516a844.txt"), "-o", str(target)])
+    result = invoke("reconstruct", str(seed_path("004")), "-o", str(target))
     assert result.exit_code == 1 and "空ではありません" in result.stderr
     assert sorted(p.name for p in target.iterdir()) == ["memo.txt"]
-    missing = CliRunner().invoke(cli, ["reconstruct", str(tmp_path / "none.txt"), "-o", str(tmp_path / "x")])
+    missing = invoke("reconstruct", str(tmp_path / "none.txt"), "-o", str(tmp_path / "x"))
     assert missing.exit_code == 1 and not (tmp_path / "x").exists()
 
 
 def test_reconstruct_into_an_empty_directory(tmp_path):
     target = tmp_path / "empty"
     target.mkdir()
-    assert run("reconstruct", str(DATA / "000_927f6452a1ee0b1f.txt"), "-o", str(target)).exit_code == 0
+    assert invoke("reconstruct", str(seed_path("000")), "-o", str(target)).exit_code == 0
     assert (target / "assessments" / "000_927f6452a1ee0b1f.yaml").is_file()
 
 
@@ -237,49 +233,42 @@ def test_reconstruct_into_an_empty_directory(tmp_path):
 
 def test_the_example_texts_ship_inside_the_package():
     folder = resources.files("pia_changes.examples")
-    assert folder.joinpath("kaigo.txt").read_bytes() == (DATA / "004_a91eed273516a844.txt").read_bytes()
-    assert folder.joinpath("jyuki.txt").read_bytes() == (DATA / "000_927f6452a1ee0b1f.txt").read_bytes()
-    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert folder.joinpath("kaigo.txt").read_bytes() == seed_path("004").read_bytes()
+    assert folder.joinpath("jyuki.txt").read_bytes() == seed_path("000").read_bytes()
+    pyproject = ROOT.joinpath("pyproject.toml").read_text(encoding="utf-8")
     assert '"pia_changes.examples" = ["*.txt"]' in pyproject
 
 
 def test_init_example_builds_both_histories_and_generate_prints_both_tables(tmp_path):
     target = tmp_path / "example"
-    result = run("init", str(target), "--example")
+    result = invoke("init", str(target), "--example")
     assert result.exit_code == 0, result.output
     assert "作成: assessments/kaigo.yaml" in result.output and "既存のため変更なし" not in result.output
-    md = run("-C", str(target), "generate")
+    md = invoke("-C", str(target), "generate")
     assert md.exit_code == 0
     assert "住民基本台帳に関する事務 全項目評価書（assessments/jyuki.yaml）" in md.stdout
     assert "川口市 介護保険に関する事務 重点項目評価書（assessments/kaigo.yaml）" in md.stdout
-    tables = json.loads(run("-C", str(target), "generate", "--format", "json").stdout)
+    tables = json.loads(invoke("-C", str(target), "generate", "--format", "json").stdout)
     assert [t["assessment"] for t in tables] == ["assessments/jyuki.yaml", "assessments/kaigo.yaml"]
     assert all(any(r["source"] == "git" for r in t["rows"]) for t in tables)
     with GitRepo.discover(target) as repo:
         names = [t.name for t in repo.tags()]
         dates = [r.trailers.change_date for path in ("assessments/kaigo.yaml", "assessments/jyuki.yaml")
                  for r in repo.file_revisions(path)[1:]]
-        log = subprocess.run(["git", "log", "--format=%H", "--reverse"], cwd=target, capture_output=True,
-                             check=True).stdout.decode().split()
+        log = Repo.existing(target).git("log", "--format=%H", "--reverse").split()
         order = repo.file_revisions("assessments/kaigo.yaml") + repo.file_revisions("assessments/jyuki.yaml")
     assert any(n.startswith("submitted/kaigo/") for n in names) and any(n.startswith("submitted/jyuki/") for n in names)
     assert not any(n.count("/") == 1 for n in names)  # per-file tags only
     commit_dates = {r.sha: r.trailers.change_date for r in order if r.trailers.change_date}
     in_order = [commit_dates[sha] for sha in log if sha in commit_dates]
     assert in_order == sorted(in_order) and len(in_order) == len(dates)  # interleaved by date
-    status = subprocess.run(["git", "status", "--porcelain", "assessments", "pia-changes.toml"], cwd=target,
-                            capture_output=True, check=True).stdout
-    assert status == b""  # the example's files are committed
+    status = Repo.existing(target).git("status", "--porcelain", "assessments", "pia-changes.toml")
+    assert status == ""  # the example's files are committed
 
 
 def test_init_example_needs_a_repository_without_commits(tmp_path):
     target = tmp_path / "used"
-    target.mkdir()
-    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
-    (target / "x.txt").write_text("x\n", encoding="utf-8")
-    subprocess.run(["git", "add", "x.txt"], cwd=target, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.jp", "commit", "-qm", "x"],
-                   cwd=target, check=True)
-    result = CliRunner().invoke(cli, ["init", str(target), "--example"])
+    Repo(target).commit("x", {"x.txt": "x\n"})
+    result = invoke("init", str(target), "--example")
     assert result.exit_code == 1 and "コミットのない" in result.stderr
     assert not (target / "assessments").exists()

@@ -14,50 +14,31 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from gitrepo import Repo
 from pia_changes.cli import cli
 from pia_changes.document.model import load_bytes
-from pia_changes.forms import load_form
-from pia_changes.document.starter import blank_document
+from tests.helpers.cli import command, invoke
+from tests.helpers.documents import JIMU, dump, kaigo
+from tests.helpers.gitrepo import Repo
+from tests.helpers.seeds import seed_path
 
 PATH = "assessments/kaigo.yaml"
-JIMU = ("基本情報", "特定個人情報ファイルを取り扱う事務")
-SYSTEMS = ("基本情報", "特定個人情報ファイルを取り扱う事務において使用するシステム", "システム")
 
 
 # --- documents -------------------------------------------------------------------------------
 
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line texts as literal blocks (`|`), as staff write them: the hardest case for CRLF."""
-
-
-_BlockDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
-
-
-def data(content: str = "被保険者の資格管理を行う。", name: str = "介護保険に関する事務",
-         people: str = "10万人以上30万人未満", systems: tuple[str, ...] = ("介護保険システム",),
-         function: str = "資格管理\n給付管理\n") -> dict:
-    doc = blank_document(load_form("重点項目"), entries=0)
-    doc["表紙"]["評価書名"] = "テスト市 介護保険に関する事務 重点項目評価書"
-    jimu = doc[JIMU[0]][JIMU[1]]
-    jimu.update({"事務の名称": name, "事務の内容": content, "対象人数": people})
-    doc[SYSTEMS[0]][SYSTEMS[1]][SYSTEMS[2]] = [
-        {"システムの名称": s, "システムの機能": function, "他のシステムとの接続": ["庁内連携システム"]}
-        for s in systems]
-    return doc
+def data(**edits) -> dict:
+    """The 介護保険 assessment with one システム unless told (EDITS: name, content, people, systems, function)."""
+    return kaigo(**{"systems": ("介護保険システム",), **edits})
 
 
 def document(**edits) -> str:
-    return yaml.dump(data(**edits), Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=10_000)
+    """As YAML, multi-line texts as literal blocks (`|`), as staff write them: the hardest case for CRLF."""
+    return dump(data(**edits), block=True)
 
 
 def windows(text: str) -> bytes:
@@ -67,30 +48,15 @@ def windows(text: str) -> bytes:
 
 # --- running -----------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def restore_cwd(monkeypatch, tmp_path):
-    """`-C` changes the process's directory: give it back after each test."""
-    monkeypatch.chdir(tmp_path)
-
-
-def run(root: Path, *args: str):
-    """The CLI in-process with `-C ROOT`; a traceback is a bug, never an answer."""
-    result = CliRunner().invoke(cli, ["-C", str(root), *args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
-
-
 def ok(root: Path, *args: str):
-    result = run(root, *args)
+    result = invoke(*args, root=root)
     assert result.exit_code == 0, (args, result.output)
     return result
 
 
 def failed(root: Path, *args: str, words: tuple[str, ...] = ()) -> str:
     """Exit 1 with one clear stderr line containing WORDS."""
-    result = run(root, *args)
+    result = invoke(*args, root=root)
     assert result.exit_code == 1, (args, result.output)
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
@@ -111,14 +77,6 @@ def diffed(root: Path, *args: str) -> list[dict]:
     return json.loads(ok(root, "diff", *args, "--format", "json", "--include-cosmetic").stdout)["changes"]
 
 
-def commit_bytes(repo: Repo, message: str, files: dict[str, bytes]) -> str:
-    for path, raw in files.items():
-        target = repo.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(raw)
-    return repo.commit(message)
-
-
 # === 2. Windows files ===========================================================================
 
 VERSIONS = (
@@ -132,7 +90,7 @@ VERSIONS = (
 def _history(root: Path, encode) -> Repo:
     repo = Repo(root)
     for message, text in VERSIONS:
-        commit_bytes(repo, message, {PATH: encode(text)})
+        repo.commit(message, {PATH: encode(text)})
     repo.git("tag", "submitted/kaigo/2025-06-15")
     return repo
 
@@ -174,9 +132,9 @@ def test_bom_crlf_twin_loads_and_diffs_like_the_plain_file(tmp_path):
 def test_line_endings_alone_are_no_change_in_history(tmp_path):
     repo = Repo(tmp_path / "r")
     text = document(content="一行目\n二行目\n")
-    commit_bytes(repo, "基準の版（Windows で保存）", {PATH: windows(text)})
-    commit_bytes(repo, "改行を LF に\n\n変更日: 2025-06-01", {PATH: text.encode()})
-    commit_bytes(repo, "また CRLF に（BOM なし）", {PATH: text.replace("\n", "\r\n").encode()})
+    repo.commit("基準の版（Windows で保存）", {PATH: windows(text)})
+    repo.commit("改行を LF に\n\n変更日: 2025-06-01", {PATH: text.encode()})
+    repo.commit("また CRLF に（BOM なし）", {PATH: text.replace("\n", "\r\n").encode()})
     assert git_rows(generated(repo.root, PATH)) == []
     assert diffed(repo.root, "HEAD~2", "HEAD~1") == diffed(repo.root, "HEAD~1", "HEAD") == []
     assert "変更 0 件" in ok(repo.root, "log", PATH).stdout.splitlines()[-1]
@@ -230,7 +188,7 @@ def test_shallow_clone_generates_and_says_how_far_back_it_is_complete(tmp_path):
     repo.commit("事務の内容2\n\n変更日: 2025-08-01", {PATH: document(content="資格管理、給付及び賦課を行う。",
                                                                name="介護保険の事務")})
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)], check=True)
+    repo.git("clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone))
     result = ok(clone, "generate", PATH, "--format", "json")
     rows = git_rows(json.loads(result.stdout))
     assert [r["item_id"] for r in rows] == ["I/jimu_content"]  # the boundary commit is the baseline
@@ -270,8 +228,8 @@ def test_merge_with_a_resolved_conflict_is_one_revision_against_its_first_parent
     repo.git("checkout", "-q", "main")
     main_edit = repo.commit("賦課を追加\n\n変更日: 2025-03-01", {PATH: document(content="被保険者の資格管理及び賦課を行う。")})
     repo.day += 1
-    conflict = subprocess.run(["git", "merge", "-q", "draft"], cwd=repo.root, capture_output=True)
-    assert conflict.returncode != 0 and b"CONFLICT" in conflict.stdout + conflict.stderr
+    conflict = repo.try_git("merge", "-q", "draft")
+    assert conflict.returncode != 0 and "CONFLICT" in conflict.stdout + conflict.stderr
     resolved = document(content="被保険者の資格管理、給付及び賦課を行う。")
     merge = repo.commit("下書きの取り込み\n\n変更日: 2025-04-01", {PATH: resolved})
     assert len(repo.git("rev-list", "--parents", "-n", "1", merge).split()) == 3
@@ -431,20 +389,20 @@ def test_generate_never_overwrites_the_assessment_itself(history):
 def test_generate_to_a_missing_directory_or_a_directory_is_one_error(history, tmp_path):
     failed(history.root, "generate", PATH, "-o", str(tmp_path / "no" / "such" / "out.md"), words=("ディレクトリ",))
     (tmp_path / "out.md").mkdir()
-    usage = run(history.root, "generate", PATH, "-o", str(tmp_path / "out.md"), "--force")
+    usage = invoke("generate", PATH, "-o", str(tmp_path / "out.md"), "--force", root=history.root)
     assert usage.exit_code == 2 and "is a directory" in usage.stderr  # click refuses it as a usage error
     assert not (tmp_path / "no").exists()
 
 
 def test_import_never_overwrites_without_force_and_keeps_the_old_file_on_failure(tmp_path):
-    seed = Path(__file__).parent / "data" / "004_a91eed273516a844.txt"
+    seed = seed_path("004")
     target = tmp_path / "kaigo.yaml"
     target.write_bytes(b"# staff's edited assessment\n")
     failed(tmp_path, "import", str(seed), "-o", str(target), words=("--force",))
     assert target.read_bytes() == b"# staff's edited assessment\n"
     bad = tmp_path / "bad.txt"
     bad.write_bytes("\x00\x01 バイナリ".encode("utf-16"))
-    result = run(tmp_path, "import", str(bad), "-o", str(target), "--force")
+    result = invoke("import", str(bad), "-o", str(target), "--force", root=tmp_path)
     assert result.exit_code == 1 and target.read_bytes() == b"# staff's edited assessment\n"
     ok(tmp_path, "import", str(seed), "-o", str(target), "--force")
     assert load_bytes(target.read_bytes(), "kaigo.yaml").form.form == "重点項目"
@@ -474,10 +432,10 @@ def _big_template(systems: int = 60) -> str:
     doc = data(people="30万人以上", systems=tuple(f"システム{i:03d}" for i in range(systems)),
                function="資格の管理を行う。" * 80)
     doc[JIMU[0]][JIMU[1]]["事務の内容"] = f"版{_BIG_MARK}の事務の内容。"
-    return yaml.dump(doc, allow_unicode=True, sort_keys=False, width=10_000)
+    return dump(doc)
 
 
-def _fast_import(root: Path, start: int, commits: int) -> None:
+def _fast_import(repo: Repo, start: int, commits: int) -> None:
     """COMMITS versions of a ~100 KB assessment, one commit each, in one `git fast-import`."""
     template = _big_template()
     chunks = []
@@ -490,8 +448,8 @@ def _fast_import(root: Path, start: int, commits: int) -> None:
         if n == start and start:
             chunks.append(b"from refs/heads/main^0\n")  # continue the existing branch
         chunks += [f"M 100644 inline {PATH}\n".encode(), b"data %d\n%s\n" % (len(blob), blob)]
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(chunks), check=True)
-    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    repo.git("fast-import", "--quiet", input=b"".join(chunks))
+    repo.git("reset", "-q", "--hard", "main")
 
 
 def _default_sigint() -> None:
@@ -503,9 +461,8 @@ def _interrupt(root: Path, out: Path) -> subprocess.CompletedProcess | None:
     None when the run finished first. The child gets SIGINT's default action back: a shell starts a
     background job with SIGINT ignored, the child would inherit that and never see the Ctrl-C."""
     cache = root / ".git" / "pia-changes"
-    command = [sys.executable, "-c", "from pia_changes.cli import main; main()",
-               "generate", "-o", str(out), "--force"]
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    argv = command("generate", "-o", str(out), "--force")
+    process = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
@@ -514,13 +471,13 @@ def _interrupt(root: Path, out: Path) -> subprocess.CompletedProcess | None:
             break
         time.sleep(0.005)
     stdout, stderr = process.communicate(timeout=60)
-    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr.decode("utf-8", "replace"))
+    done = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr.decode("utf-8", "replace"))
     return None if done.returncode == 0 else done
 
 
 def test_interrupted_generate_leaves_the_old_output_and_no_temporary_files(tmp_path):
     repo = Repo(tmp_path / "repo")
-    _fast_import(repo.root, 0, 150)
+    _fast_import(repo, 0, 150)
     assert int(repo.git("rev-list", "--count", "HEAD")) == 150
     assert len((repo.root / PATH).read_bytes()) > 100_000
     out = tmp_path / "out.xlsx"
@@ -532,7 +489,7 @@ def test_interrupted_generate_leaves_the_old_output_and_no_temporary_files(tmp_p
         interrupted = _interrupt(repo.root, out)
         if interrupted is not None:
             break
-        _fast_import(repo.root, 150 * (attempt + 1), 150)  # finished before the signal: a longer history
+        _fast_import(repo, 150 * (attempt + 1), 150)  # finished before the signal: a longer history
     assert interrupted is not None, "generate always finished before SIGINT"
     assert interrupted.returncode in (1, 130), interrupted
     assert "Traceback" not in interrupted.stderr, interrupted.stderr

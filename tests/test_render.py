@@ -9,7 +9,6 @@ import subprocess
 import sys
 import zipfile
 from html import escape
-from pathlib import Path
 
 import jsonschema
 import openpyxl
@@ -20,8 +19,9 @@ from pia_changes.render import FORMATS, format_from_path, render
 from pia_changes.render.columns import EXTENDED, STANDARD, item_cells, kouban_cells, section_cell
 from pia_changes.render.xlsx import sheet_title
 from pia_changes.table.rows import Finding, Row, Table
+from tests.helpers.paths import ROOT, schema
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "generate.schema.json").read_text("utf-8"))
+SCHEMA = schema("generate")
 SCRIPT = "<script>alert(1)</script>"
 QUOTES = '"quotes" & entities'
 LONG_BEFORE = "住民票の写しの交付を行う。" * 20 + "旧システムで処理する。"
@@ -124,8 +124,7 @@ def test_md_does_not_import_openpyxl():
             "from pia_changes.render import render\n"
             "render([Table('a.yaml', '全項目', 'T', ())], 'md', single=True)\n"
             "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n")
-    root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 # --- markdown ---------------------------------------------------------------------------------

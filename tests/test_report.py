@@ -12,17 +12,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from gitrepo import Repo
 from pia_changes.cli import cli
 from pia_changes.errors import PiaError
-from pia_changes.forms import load_form
 from pia_changes.output import write_directory
 from pia_changes.report import build_report
 from pia_changes.report.names import inside, stem_for, unique_stems
-from pia_changes.document.starter import blank_document
+from tests.helpers.documents import dump, kaigo
+from tests.helpers.gitrepo import Repo
 
 PATH = "assessments/kaigo.yaml"
 TODAY = dt.date(2025, 11, 1)
@@ -34,20 +31,9 @@ LEGACY = [{"変更日": "令和6年4月1日", "項目": "V 評価実施手続－
 BROWSER, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
-def document(name: str = "介護保険に関する事務", content: str = "被保険者の資格管理を行う。",
-             people: str = "10万人以上30万人未満", title: str = "テスト市 介護保険に関する事務 重点項目評価書",
-             check: str = "第三者点検を受けた。", legacy: list | None = None) -> str:
-    data = blank_document(load_form("重点項目"), entries=0)
-    data["変更箇所"] = legacy or []
-    data["表紙"]["評価書名"] = title
-    data["評価実施手続"]["第三者点検"]["方法"] = check
-    jimu = data["基本情報"]["特定個人情報ファイルを取り扱う事務"]
-    jimu.update({"事務の名称": name, "事務の内容": content, "対象人数": people})
-    return yaml.dump(data, allow_unicode=True, sort_keys=False)
-
-
-def run(repo: Repo, *args: str):
-    return CliRunner().invoke(cli, ["-C", str(repo.root), *args], catch_exceptions=False)
+def document(legacy: list | None = None, check: str = "第三者点検を受けた。", **edits) -> str:
+    """The 介護保険 assessment (EDITS: name, content, people, title) with 第三者点検 > 方法 CHECK."""
+    return dump(kaigo(legacy=legacy or [], check=check, **edits))
 
 
 @pytest.fixture
@@ -69,7 +55,7 @@ def history(tmp_path) -> Repo:
                 {PATH: document(name="介護保険の事務", content="賦課も行う。" + CONTENT + HOSTILE, people="30万人以上",
                                 check=CHECK)})
     repo.git("tag", "submitted/kaigo/2025-10-15")
-    findings = json.loads(run(repo, "generate", PATH, "--format", "json").stdout)["findings"]
+    findings = json.loads(repo.cli("generate", PATH, "--format", "json").stdout)["findings"]
     first = [f["id"] for f in findings if f["kind"] == "important_after"][0]
     repo.commit("確認済みの指摘", {"pia-changes.toml": f'[findings]\nacknowledged = ["{first}"]\n'})
     return repo
@@ -131,9 +117,9 @@ def test_existing_directory_needs_force_and_is_swapped_whole(history, tmp_path):
     with pytest.raises(PiaError, match="--force"):
         build_report(out, history.root, today=TODAY)
     assert (out / "old.txt").exists()
-    result = run(history, "report", "-o", str(out))
+    result = history.cli("report", "-o", str(out))
     assert result.exit_code == 1 and "--force" in result.stderr
-    result = run(history, "report", "-o", str(out), "--force")
+    result = history.cli("report", "-o", str(out), "--force")
     assert result.exit_code == 0, result.output
     assert not (out / "old.txt").exists() and (out / "index.html").exists()
     assert "重要な変更が事後に提出されています" in result.stderr  # findings printed like generate
@@ -164,7 +150,7 @@ def test_a_failed_build_leaves_the_old_directory(tmp_path):
 
 def test_force_never_replaces_the_repository(history):
     for target in (history.root, history.root / "assessments", history.root.parent):
-        result = run(history, "report", "-o", str(target), "--force")
+        result = history.cli("report", "-o", str(target), "--force")
         assert result.exit_code == 1 and "リポジトリまたは評価書" in result.stderr
     assert (history.root / PATH).exists()
 
@@ -189,7 +175,7 @@ def test_several_assessments_get_one_safe_page_each(history, tmp_path):
     assert "公表済みの変更箇所 1 行" in page and 'data-section="Ⅴ"' in page  # the legacy row, its 「V」 read as Ⅴ
     assert "&lt;p&gt;" not in page and "令和6年4月1日" in page
     one = tmp_path / "one"
-    assert run(history, "report", japanese, "-o", str(one)).exit_code == 0
+    assert history.cli("report", japanese, "-o", str(one)).exit_code == 0
     assert sorted(p.name for p in one.iterdir()) == ["index.html", "変更箇所.csv", "変更箇所.xlsx"]
     assert "住民基本台帳の事務" in re.sub(r"<[^>]+>", "", (one / "index.html").read_text(encoding="utf-8"))
 

@@ -1,9 +1,8 @@
 """`pia-changes validate` (and diff/generate, which read the same files): bad input → one clear line each.
 
 Every test writes a real file in tmp_path and runs the real CLI (CliRunner in-process; a
-subprocess where the input could crash or exhaust the interpreter). Documents are built from
-`starter.blank_document`, filled with valid values, dumped with yaml.dump and then edited as
-TEXT; the expected line numbers are computed from that text, never from the parser under test.
+subprocess where the input could crash or exhaust the interpreter). Documents are built by
+`tests.helpers.documents.filled` (every item a valid value), dumped and then edited as TEXT; the expected line numbers are computed from that text, never from the parser under test.
 Contract: design.md, CLI contract (`FILE:LINE: LABEL: message`, exit 1) and Decisions
 (Validation and empty values; Encodings and line endings).
 """
@@ -12,23 +11,18 @@ from __future__ import annotations
 import copy
 import json
 import re
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from pia_changes.cli import cli
 from pia_changes.document.model import load_text
 from pia_changes.errors import InvalidDocument
-from pia_changes.forms import load_form
-from pia_changes.document.starter import blank_document
+from tests.helpers.cli import invoke, run_process
+from tests.helpers.documents import dump, filled
+from tests.helpers.gitrepo import Repo
 
-FORM = load_form("重点項目")
+FORM_NAME = "重点項目"
 DOC = "doc.yaml"
 OPTIONS_PEOPLE = "1,000人未満、1,000人以上1万人未満、1万人以上10万人未満、10万人以上30万人未満、30万人以上"
 JIMU = "Ⅰ 基本情報 > 1. 特定個人情報ファイルを取り扱う事務"
@@ -38,35 +32,9 @@ AUDIT = "Ⅲ リスク対策 > 8. 監査 > 実施の有無"
 
 # --- documents ------------------------------------------------------------------------------
 
-def _fill(nodes, data: dict, counter: list[int]) -> None:
-    """Every leaf gets a valid value; every text a unique one (記載1, 記載2 …)."""
-    for node in nodes:
-        if node.type == "section":
-            _fill(node.children, data[node.key], counter)
-        elif node.is_group:
-            for entry in data[node.key]:
-                _fill(node.children, entry, counter)
-        elif node.type == "text":
-            counter[0] += 1
-            data[node.key] = f"記載{counter[0]}"
-        elif node.type == "choice":
-            data[node.key] = node.options[0]
-        elif node.type == "checkbox":
-            data[node.key] = [node.options[0]]
-        elif node.type == "count":
-            data[node.key] = 1
-        elif node.type == "date":
-            data[node.key] = "2025-06-01"
-
-
 def filled_data() -> dict:
-    data = blank_document(FORM, 1)
-    _fill(FORM.nodes, data, [0])
-    return data
-
-
-def dump(data: dict) -> str:
-    return yaml.dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    """Every leaf a valid value; every text a unique one (記載1, 記載2 …)."""
+    return filled(FORM_NAME, 1)
 
 
 def filled_text() -> str:
@@ -108,16 +76,8 @@ def write(path: Path, content: str | bytes) -> Path:
     return path
 
 
-def run(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is a bug, never an answer
-    assert "Traceback" not in result.output
-    return result
-
-
 def validate(*files: str, warnings: bool = False):
-    return run("validate", *(["--warnings"] if warnings else []), *files)
+    return invoke("validate", *(["--warnings"] if warnings else []), *files)
 
 
 def error_lines(result) -> list[str]:
@@ -135,16 +95,6 @@ def one_error(result, prefix: str, *words: str) -> str:
     for word in words:
         assert word in line, (word, line)
     return line
-
-
-def run_process(args: list[str], cwd: Path, memory_bytes: int | None = None, timeout: float = 60):
-    """The installed command as a separate process (it may crash or run out of memory)."""
-    def limit() -> None:
-        if memory_bytes is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    command = [sys.executable, "-c", "from pia_changes.cli import main; main()", *args]
-    return subprocess.run(command, check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limit)
 
 
 # --- the baseline ----------------------------------------------------------------------------
@@ -478,7 +428,7 @@ BOMB = "".join(
 def test_alias_bomb_is_refused_fast_with_bounded_memory(tmp_path):
     write(tmp_path / "bomb.yaml", BOMB)  # 9 levels of 9: 387 420 489 leaves if expanded
     started = time.monotonic()
-    done = run_process(["validate", "bomb.yaml"], tmp_path, memory_bytes=1 << 30, timeout=30)
+    done = run_process("validate", "bomb.yaml", cwd=tmp_path, memory_bytes=1 << 30, timeout=30)
     assert time.monotonic() - started < 10
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
@@ -540,7 +490,7 @@ def test_nesting_at_the_limit_is_not_refused_for_depth(cwd):
 
 def test_pathologically_deep_nesting_does_not_crash(tmp_path):
     write(tmp_path / DOC, "未配置: " + "[" * 30_000 + "]" * 30_000 + "\n")
-    done = run_process(["validate", DOC], tmp_path, timeout=60)
+    done = run_process("validate", DOC, cwd=tmp_path, timeout=60)
     assert done.returncode == 1, done.returncode
     assert re.fullmatch(rf"{DOC}(:1)?: 入れ子が深すぎます.*\n", done.stderr), done.stderr[-500:]
 
@@ -597,7 +547,7 @@ def test_file_over_max_input_mb_is_refused_before_parsing(cwd):
 def test_huge_file_is_refused_without_reading_it(tmp_path):
     with (tmp_path / DOC).open("wb") as fh:
         fh.truncate(3 * 1024 ** 3)  # sparse: no disk used
-    done = run_process(["validate", DOC], tmp_path, memory_bytes=1 << 30)
+    done = run_process("validate", DOC, cwd=tmp_path, memory_bytes=1 << 30, timeout=60)
     assert "Traceback" not in done.stderr, done.stderr[-300:]
     assert done.returncode == 1
     assert done.stderr.startswith(f"{DOC}: ファイルが大きすぎます")
@@ -615,8 +565,7 @@ def test_unreadable_path_is_one_line(cwd, kind):
         target = "loop.yaml"
     else:
         target = f"{DOC}/x.yaml"
-    result = CliRunner().invoke(cli, ["validate", target])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    result = invoke("validate", target)
     one_error(result, f"{target}: ")
 
 
@@ -704,41 +653,28 @@ def test_diff_of_two_files_reports_the_bad_one(cwd):
     write(cwd / "a.yaml", filled_text())
     text, n = replace_line(filled_text(), "    対象人数: ", "    対象人数: 5人")
     write(cwd / "b.yaml", text)
-    one_error(run("diff", "a.yaml", "b.yaml"), f"b.yaml:{n}: {JIMU} > ③対象人数: ", "選択肢にありません")
+    one_error(invoke("diff", "a.yaml", "b.yaml"), f"b.yaml:{n}: {JIMU} > ③対象人数: ", "選択肢にありません")
     write(cwd / "c.yaml", filled_text().encode("cp932"))
-    one_error(run("diff", "c.yaml", "a.yaml"), "c.yaml:1: ", "Shift_JIS（CP932）")
-
-
-def _git(root: Path, *args: str) -> str:
-    env_args = ["-c", "user.name=評価 太郎", "-c", "user.email=hyoka@example.jp"]
-    return subprocess.run(["git", *env_args, *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    one_error(invoke("diff", "c.yaml", "a.yaml"), "c.yaml:1: ", "Shift_JIS（CP932）")
 
 
 def _repo_with(root: Path, *versions: str) -> list[str]:
     """A repository whose assessments/doc.yaml went through VERSIONS, one commit each."""
-    _git(root, "init", "-q", "-b", "main")
-    (root / "assessments").mkdir()
-    shas = []
-    for i, text in enumerate(versions):
-        write(root / "assessments" / DOC, text)
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", f"版{i + 1}")
-        shas.append(_git(root, "rev-parse", "HEAD"))
-    return shas
+    repo = Repo(root)
+    return [repo.commit(f"版{i + 1}", {f"assessments/{DOC}": text}) for i, text in enumerate(versions)]
 
 
 def test_diff_against_an_invalid_head_names_the_revision(cwd):
     bad, n = replace_line(filled_text(), "    対象人数: ", "    対象人数: 5人")
     _repo_with(cwd, bad)
     write(cwd / "assessments" / DOC, filled_text())
-    one_error(run("diff"), f"HEAD:assessments/{DOC}:{n}: {JIMU} > ③対象人数: ", "選択肢にありません")
+    one_error(invoke("diff"), f"HEAD:assessments/{DOC}:{n}: {JIMU} > ③対象人数: ", "選択肢にありません")
 
 
 def test_generate_with_an_invalid_head_is_one_error_per_problem(cwd):
     bad, n = replace_line(filled_text(), "    対象人数: ", "    対象人数: 5人")
     _repo_with(cwd, filled_text(), bad)
-    line = one_error(run("generate"), f"assessments/{DOC}:{n}: {JIMU} > ③対象人数: ", "選択肢にありません: 5人")
+    line = one_error(invoke("generate"), f"assessments/{DOC}:{n}: {JIMU} > ③対象人数: ", "選択肢にありません: 5人")
     assert "Traceback" not in line
 
 
@@ -746,7 +682,7 @@ def test_generate_names_the_revision_of_an_invalid_old_version(cwd):
     bad, n = replace_line(filled_text(), "    対象人数: ", "    対象人数: 5人")
     shas = _repo_with(cwd, bad, filled_text())
     assert validate(f"assessments/{DOC}").exit_code == 0
-    result = run("generate", f"assessments/{DOC}", "--format", "json")  # pushed history cannot be fixed: it must not block
+    result = invoke("generate", f"assessments/{DOC}", "--format", "json")  # pushed history cannot be fixed: it must not block
     assert result.exit_code == 0, result.stderr
     warnings = [f["message"] for f in json.loads(result.stdout)["findings"] if shas[0][:7] in f["message"]]
     assert len(warnings) == 1 and f"assessments/{DOC}:{n}: " in warnings[0] and "選択肢にありません" in warnings[0]
