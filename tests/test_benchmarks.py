@@ -12,6 +12,7 @@ import pytest
 from tests.helpers.paths import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
+pytestmark = pytest.mark.slow  # about two minutes: CI runs them, `-m "not slow"` skips them locally
 
 # The whole-process diff target is 5x (met by the full run: see the README, Speed). A busy CI
 # machine moves a ~150 ms process more than an ~850 ms one, so CI asserts 4.5x: a regression of

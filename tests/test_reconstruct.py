@@ -80,6 +80,7 @@ def test_benchmark_last_line_follows_the_schema(tmp_path, capsys):
     assert set(json.loads(out[-1])["004"]) >= {"total", "reproducible", "reproduced", "timing_agree"}
 
 
+@pytest.mark.slow
 def test_benchmark_script_prints_all_seeds_in_the_schema():
     script = ROOT / "benchmarks" / "reproduce_seeds.py"
     done = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, check=True)
