@@ -95,7 +95,8 @@ _BlockDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
     "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
-def dump(data: dict, *, block: bool = False) -> str:
-    """DATA as YAML in the form's order, one line per plain value; BLOCK writes multi-line texts as `|`."""
-    return yaml.dump(data, Dumper=_BlockDumper if block else yaml.SafeDumper, allow_unicode=True,
-                     sort_keys=False, width=10_000)
+def dump(data: dict, *, block: bool = False, fast: bool = False) -> str:
+    """DATA as YAML in the form's order, one line per plain value; BLOCK writes multi-line texts as `|`;
+    FAST uses libyaml's emitter (ten times faster, other line breaks in long texts, the same data)."""
+    dumper = _BlockDumper if block else yaml.CSafeDumper if fast else yaml.SafeDumper
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
