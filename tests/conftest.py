@@ -1,10 +1,13 @@
-"""Shared fixtures: every test runs git isolated from the user's and the system's configuration.
-The helpers (CLI runners, documents, seeds, a real-git Repo) are in tests/helpers."""
+"""Shared fixtures: every test runs git isolated from the user's and the system's configuration;
+a headless browser for the report's pages. The helpers (CLI runners, documents, seeds, a real-git
+Repo) are in tests/helpers."""
 from __future__ import annotations
 
 import os
 
 import pytest
+
+BROWSER, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +17,25 @@ def isolated_git(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Debian chromium through chromedriver (Decisions: Browser tests); .ci/run installs both."""
+    from selenium import webdriver  # the test extra has it; only the browser may be missing
+    from selenium.webdriver.chrome.service import Service
+    missing = [p for p in (BROWSER, DRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        pytest.skip(f"no browser for the report test: {', '.join(missing)} missing "
+                    "(apt-get install chromium chromium-driver; .ci/run does this as root)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,900",
+                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -20,8 +20,9 @@ import pytest
 
 import pia_changes.importer
 from tests.helpers.cli import run_process
+from tests.helpers.paths import TESTS
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = TESTS / "bad_inputs"
 HAVE_IMPORTER = hasattr(pia_changes.importer, "import_text")
 NOT_LANDED = pytest.mark.xfail(not HAVE_IMPORTER, strict=True, reason="importer not yet landed")
 MEMORY_LIMIT = 2 << 30  # bounded memory: no input may need more than 2 GiB of address space

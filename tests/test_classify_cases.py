@@ -10,26 +10,19 @@ case is described at the top of cases.yaml.
 from __future__ import annotations
 
 import copy
-import os
 import json
 from collections import Counter
 from pathlib import Path
 
-import click
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import pia_changes
-import pia_changes.cli
-from pia_changes.cli import main
+from tests.helpers.cli import invoke
+from tests.helpers.documents import dump
+from tests.helpers.paths import TESTS
 
-# The console script `pia-changes` is pia_changes.cli:main; where main is a plain function that
-# calls the click group, invoke the group itself (CliRunner needs a click command).
-COMMAND = main if isinstance(main, click.Command) else next(
-    v for v in vars(pia_changes.cli).values() if isinstance(v, click.Group))
-
-HERE = Path(__file__).parent / "classify_cases"
+HERE = TESTS / "classify_cases"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
 
 EXEMPTION_KINDS = ("typo", "org_rename", "personnel", "law_change", "risk_reduced", "national_example")
@@ -263,19 +256,17 @@ def run_engine(case: dict, workdir: Path) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     before_path, after_path = workdir / "before.yaml", workdir / "after.yaml"
     for path, doc in ((before_path, before), (after_path, after)):
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(dump(doc), encoding="utf-8")
     config = workdir / "pia-changes.toml"
     if case.get("config"):
         config.write_text(case["config"], encoding="utf-8")
     elif config.exists():
         config.unlink()
-    cwd = os.getcwd()
-    os.chdir(workdir)  # `diff A B` reads pia-changes.toml from the working directory
-    try:
-        result = CliRunner().invoke(
-            COMMAND, ["diff", str(before_path), str(after_path), "--format", "json", "--include-cosmetic"])
-    finally:
-        os.chdir(cwd)
+    try:  # -C WORKDIR: `diff A B` reads pia-changes.toml from the working directory
+        result = invoke("diff", str(before_path), str(after_path), "--format", "json", "--include-cosmetic",
+                        root=workdir)
+    except Exception as exc:  # a traceback is this case's error, reported with the others
+        return {"change": None, "changes": [], "ids": ids, "error": f"exception: {exc!r}"}
     if result.exit_code != 0:
         return {"change": None, "changes": [], "ids": ids,
                 "error": f"exit {result.exit_code}: {result.output.strip()[-800:]} {result.exception!r}"}

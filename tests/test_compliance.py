@@ -11,14 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from gitrepo import Repo
-from pia_changes.cli import cli
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import ROOT, schema
 
-ROOT = Path(__file__).resolve().parents[1]
 KAIGO = (ROOT / "examples" / "kaigo.yaml").read_text(encoding="utf-8")
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "generate.schema.json").read_text(encoding="utf-8"))
+SCHEMA = schema("generate")
 PATH = "assessments/kaigo.yaml"
 ROOM = "生体認証を行っている電算機室のオートロック扉の内部"
 DATA_CENTRE = "外部データセンターのオートロック扉の内部"
@@ -30,12 +28,8 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def run(repo: Repo, *args: str):
-    return CliRunner().invoke(cli, ["-C", str(repo.root), *args], catch_exceptions=False)
-
-
 def table(repo: Repo, *args: str) -> dict:
-    result = run(repo, "generate", PATH, "--format", "json", *args)
+    result = repo.cli("generate", PATH, "--format", "json", *args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
@@ -66,10 +60,10 @@ def test_storage_moved_to_a_data_centre_is_important_and_counted_by_the_hook(rep
     assert ROOM in KAIGO
     repo.write(PATH, KAIGO.replace(ROOM, DATA_CENTRE))
     repo.git("add", PATH)
-    diff = json.loads(run(repo, "diff", "--cached", "--format", "json").stdout)["changes"]
+    diff = json.loads(repo.cli("diff", "--cached", "--format", "json").stdout)["changes"]
     assert [(c["important"], c["reason_code"], c["needs_review"]) for c in diff] == [(True, "important_item", False)]
     assert "組織改正" not in diff[0]["timing_reason"]
-    check = run(repo, "check")
+    check = repo.cli("check")
     assert "うち重要な変更 1 件" in check.stdout and "組織改正" not in check.output
 
 
@@ -84,7 +78,7 @@ def test_important_change_declared_after_is_an_error_that_strict_fails_on(repo):
     found = kinds(data)
     assert [f["level"] for f in found["declared_after"]] == ["error"]
     assert "important_after" not in found  # declared_after replaces it for that row
-    assert run(repo, "generate", PATH, "--strict").exit_code == 1
+    assert repo.cli("generate", PATH, "--strict").exit_code == 1
 
 
 def test_check_commit_msg_prints_declared_after_and_never_fails_on_it(repo, tmp_path):
@@ -93,7 +87,7 @@ def test_check_commit_msg_prints_declared_after_and_never_fails_on_it(repo, tmp_
     message = tmp_path / "MSG"
     message.write_text("保管場所の変更\n\n変更日: 2025-01-02\n提出時期: 事後\n", encoding="utf-8")
     for extra in ((), ("--strict",)):
-        result = run(repo, "check", "--commit-msg", str(message), *extra)
+        result = repo.cli("check", "--commit-msg", str(message), *extra)
         assert result.exit_code == 0, result.output
         assert "エラー[" in result.stderr and "事後と記録します" in result.stderr
 
@@ -106,15 +100,14 @@ def test_submission_tags_follow_a_git_mv_and_unknown_stems_are_reported(repo):
     repo.git("mv", PATH, "assessments/kaigo-hoken.yaml")
     repo.commit("ファイル名の変更")
     repo.git("tag", "submitted/kaigi/2025-02-02")  # a typo
-    data = CliRunner().invoke(cli, ["-C", str(repo.root), "generate", "assessments/kaigo-hoken.yaml",
-                                    "--format", "json"], catch_exceptions=False)
+    data = repo.cli("generate", "assessments/kaigo-hoken.yaml", "--format", "json")
     result = json.loads(data.stdout)
     [row] = git_rows(result)
     assert (row["submitted"], row["timing"]) == (True, "事前")
     found = kinds(result)
     assert "important_unsubmitted" not in found
     assert [f["message"].split(" ")[1] for f in found["unmatched_tag"]] == ["submitted/kaigi/2025-02-02"]
-    log = run(repo, "log", "assessments/kaigo-hoken.yaml").stdout
+    log = repo.cli("log", "assessments/kaigo-hoken.yaml").stdout
     assert "submitted/kaigo/2025-02-01" in log
 
 
@@ -129,11 +122,11 @@ def test_a_rename_git_cannot_detect_is_declared_with_former_names(repo):
     assert [r for r in repo.git("log", "--follow", "--format=%h", "--", "assessments/hoken.yaml").split()] == [
         repo.git("rev-parse", "--short", "HEAD")]
     repo.commit("事務の内容\n\n変更日: 2025-06-01", {"assessments/hoken.yaml": rewritten.replace("被保険者の資格の管理", "被保険者資格の管理", 1)})
-    undeclared = json.loads(run(repo, "generate", "--format", "json").stdout)
+    undeclared = json.loads(repo.cli("generate", "--format", "json").stdout)
     assert "unmatched_tag" in {f["kind"] for t in undeclared for f in t["findings"]}
     repo.commit("旧名を宣言", {"pia-changes.toml": '[assessment."assessments/hoken.yaml"]\n'
                                                    'former_names = ["assessments/kaigo.yaml"]\n'})
-    declared = json.loads(run(repo, "generate", "--format", "json").stdout)
+    declared = json.loads(repo.cli("generate", "--format", "json").stdout)
     assert "unmatched_tag" not in {f["kind"] for t in declared for f in t["findings"]}
 
 
@@ -196,7 +189,7 @@ def test_a_new_system_shows_its_items(repo):
 # ---- the hook says when it stops a commit --------------------------------------------------------
 
 def test_a_refused_commit_a_says_so_and_the_recovery_command_works(repo):
-    run(repo, "hooks", "install")
+    repo.cli("hooks", "install")
     repo.write(PATH, KAIGO.replace(ROOM, DATA_CENTRE))
     env_python = str(Path(sys.executable).parent)
     done = subprocess.run(["git", "commit", "-a", "-m", "保管場所の変更"], cwd=repo.root, capture_output=True,

@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 from pia_changes.diff.change import Change, DiffResult, TableEdit
 from pia_changes.diff.semantic import diff, diff_data
-from pia_changes.document.model import Document, load_text
+from pia_changes.document.model import Document
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
 from pia_changes.diff.text import (char_spans, cosmetic_key, list_change, paragraphs, similarity,
                                   text_change)
+from tests.helpers.documents import loaded
 
 # ②事務の内容 of seed 004, its HTML lists written as lines (as the importer does).
 JIMU_CONTENT = """1. 被保険者の資格管理
@@ -284,7 +285,7 @@ def kaigo(systems=SYSTEM_ORDER, edits=(), legacy=LEGACY) -> Document:
     """Seed 004 as a 重点項目 assessment, through the real loader and validator."""
     data = yaml.safe_load(kaigo_text(systems, edits, legacy))
     complete(load_form("重点項目").nodes, data)
-    return load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "kaigo.yaml")
+    return loaded(data, "kaigo.yaml")
 
 
 @pytest.fixture(scope="module")

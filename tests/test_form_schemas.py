@@ -10,10 +10,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 
-from pia_changes.document.model import load_text
 from pia_changes.forms import Form, Node, load_form
+from tests.helpers.documents import loaded
 from tests.helpers.paths import DATA
 
 SEED_ZENKOUMOKU = DATA / "000_927f6452a1ee0b1f.txt"
@@ -533,7 +532,7 @@ def _sample(node: Node) -> object:
 def test_a_document_filled_from_the_schema_validates(form):
     data = {"様式": form.form, "様式版": f"{form.version} {form.yoshiki}"}
     data |= {n.key: _sample(n) for n in form.nodes}
-    doc = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "sample.yaml")
+    doc = loaded(data, "sample.yaml")
     assert doc.warnings == []
     assert doc.form is form
 
@@ -543,7 +542,7 @@ def test_half_width_printed_values_match_options(zen):
     data = {"様式": "全項目"} | {n.key: _sample(n) for n in zen.nodes}
     data["特定個人情報ファイルの概要"]["特定個人情報ファイル"][0]["基本情報"]["主な記録項目"] = [
         "4情報(氏名、性別、生年月日、住所)", "その他(口座情報)"]
-    doc = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "sample.yaml")
+    doc = loaded(data, "sample.yaml")
     assert doc.warnings == []
 
 

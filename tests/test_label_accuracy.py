@@ -5,12 +5,11 @@ the matcher names the repeat group."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from pia_changes.forms import Node, load_form
 from pia_changes.forms.rowmatch import match_row
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 TARGET = 0.98
 
 

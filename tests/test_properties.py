@@ -27,6 +27,7 @@ from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
 from pia_changes.document.starter import blank_document
 from pia_changes.document.yamlread import parse
+from tests.helpers.documents import loaded
 
 FORM = load_form("重点項目")
 REASON_CODES = {"important_item", "threshold", "typo", "org_rename", "personnel", "law_change",
@@ -192,10 +193,6 @@ def pairs(draw) -> tuple[dict, dict]:
     return old, draw(edited(old))
 
 
-def load(data: dict) -> Document:
-    return load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "x.yaml")
-
-
 def _renamed(changes) -> dict[str, str]:
     """New entry id → old entry id for each renamed システム (ids follow the NEW name)."""
     return {f"system[{c.after}]": f"system[{c.before}]" for c in changes
@@ -213,17 +210,17 @@ def _as_old(item_id: str, renamed: dict[str, str]) -> str:
 @FAST
 @given(edited())
 def test_a_document_against_itself_has_no_changes(data):
-    doc = load(data)
+    doc = loaded(data)
     assert diff(doc, doc).changes == () and diff(doc, doc).table_edits == ()
-    assert diff(doc, load(copy.deepcopy(data))).changes == ()  # equal, not identical, objects
+    assert diff(doc, loaded(copy.deepcopy(data))).changes == ()  # equal, not identical, objects
 
 
 @FAST
 @given(pairs())
 def test_diff_is_deterministic_and_mirrored_when_the_arguments_swap(pair):
-    old, new = load(pair[0]), load(pair[1])
+    old, new = loaded(pair[0]), loaded(pair[1])
     forward = diff(old, new)
-    assert diff(load(pair[0]), load(pair[1])) == forward  # fresh objects, same answer
+    assert diff(loaded(pair[0]), loaded(pair[1])) == forward  # fresh objects, same answer
     backward = diff(new, old)
     note(f"forward: {forward.changes}\nbackward: {backward.changes}")
     renamed = _renamed(forward.changes)
@@ -238,7 +235,7 @@ def test_diff_is_deterministic_and_mirrored_when_the_arguments_swap(pair):
 @FAST
 @given(pairs())
 def test_every_change_is_well_formed(pair):
-    changes = diff(load(pair[0]), load(pair[1])).changes
+    changes = diff(loaded(pair[0]), loaded(pair[1])).changes
     assert len({(c.item_id, c.moved) for c in changes}) == len(changes)  # one row per item and revision
     for c in changes:
         assert c.kind in SWAP
@@ -252,7 +249,7 @@ def test_every_change_is_well_formed(pair):
 @given(pairs())
 def test_classify_never_raises_and_keeps_the_contract(pair):
     context = ClassifyContext("重点項目")
-    for change in diff(load(pair[0]), load(pair[1])).changes:
+    for change in diff(loaded(pair[0]), loaded(pair[1])).changes:
         verdict = classify(change, context)
         if change.cosmetic:
             assert (verdict.important, verdict.reason_code) == (None, None)

@@ -6,13 +6,12 @@ that the file lines up with published_changes.jsonl and names nodes that exist i
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from pia_changes.forms import load_form, walk
+from tests.helpers.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 CHANGES = [json.loads(line) for line in (DATA / "published_changes.jsonl").read_text(encoding="utf-8").splitlines()]
 IDS = [json.loads(line) for line in (DATA / "published_item_ids.jsonl").read_text(encoding="utf-8").splitlines()]
 KEYS = {"seed", "row_no", "item_raw", "node", "entries", "confidence", "note"}

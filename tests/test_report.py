@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from pia_changes.report import build_report
 from pia_changes.report.names import inside, stem_for, unique_stems
 from tests.helpers.documents import dump, kaigo
 from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import ROOT
 
 PATH = "assessments/kaigo.yaml"
 TODAY = dt.date(2025, 11, 1)
@@ -28,7 +28,6 @@ CONTENT = "被保険者の資格管理及び給付を行う。"
 CHECK = "情報セキュリティの専門家による第三者点検を受けた。"
 LEGACY = [{"変更日": "令和6年4月1日", "項目": "V 評価実施手続－1. 基礎項目評価－①実施日", "変更前の記載": "<p>令和4年3月2日</p>",
            "変更後の記載": "令和6年4月1日", "提出時期": "事後", "提出時期に係る説明": "その他の項目の変更"}]
-BROWSER, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 def document(legacy: list | None = None, check: str = "第三者点検を受けた。", **edits) -> str:
@@ -198,33 +197,11 @@ def test_file_names_from_hostile_paths_stay_inside_the_directory(tmp_path):
 
 def test_report_command_is_documented():
     assert "report" in cli.commands and cli.commands["report"].help
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pia-changes report" in readme
 
 
-# --- in a real browser ---------------------------------------------------------------------------
-
-@pytest.fixture
-def browser(tmp_path):
-    """Headless Debian chromium through chromedriver (Decisions: Browser tests); .ci/run installs both."""
-    from selenium import webdriver  # the test extra has it; only the browser may be missing
-    from selenium.webdriver.chrome.service import Service
-    missing = [p for p in (BROWSER, DRIVER) if not os.access(p, os.X_OK)]
-    if missing:
-        pytest.skip(f"no browser for the report test: {', '.join(missing)} missing "
-                    "(apt-get install chromium chromium-driver; .ci/run does this as root)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,900",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
+# --- in a real browser (the `browser` fixture: conftest.py) ------------------------------------------
 
 def test_the_page_works_in_headless_chromium(report_dir, browser, tmp_path):
     from selenium.common.exceptions import NoAlertPresentException

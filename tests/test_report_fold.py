@@ -14,14 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pia_changes.cli import cli
 from pia_changes.report import build_report
 from pia_changes.report.fold import MIN_FOLD, anchors, fold, position_of, unchanged_before
 from pia_changes.report.taisho import change_row
 from pia_changes.table.rows import Row
-from test_report import browser  # noqa: F401 — the headless Chromium fixture
+from tests.helpers.cli import invoke
 
 BESSHI = "II/file[介護保険情報ファイル]/besshi"
 SCREENSHOTS = "PIA_CHANGES_SCREENSHOTS"
@@ -103,15 +101,15 @@ def test_folded_text_is_escaped_and_in_the_page():
 def example_report(tmp_path_factory) -> tuple[Path, dict]:
     """The report of the example repository, and the 別紙 row as `generate` computes it."""
     root = tmp_path_factory.mktemp("fold") / "example"
-    assert CliRunner().invoke(cli, ["init", str(root), "--example"]).exit_code == 0
+    assert invoke("init", str(root), "--example").exit_code == 0
     out = root.parent / "report"
     build_report(out, root)
-    tables = json.loads(CliRunner().invoke(cli, ["-C", str(root), "generate", "--format", "json"]).stdout)
+    tables = json.loads(invoke("generate", "--format", "json", root=root).stdout)
     row = next(r for t in tables for r in t["rows"] if r["item_id"] == BESSHI)
     return out, row
 
 
-def test_a_one_character_change_at_the_end_of_a_long_cell_is_in_view(example_report, browser, tmp_path):  # noqa: F811
+def test_a_one_character_change_at_the_end_of_a_long_cell_is_in_view(example_report, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
     out, data = example_report

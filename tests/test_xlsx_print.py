@@ -18,17 +18,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from gitrepo import Repo
-from pia_changes.cli import cli
 from pia_changes.render import render
 from pia_changes.render.columns import printed_rows
 from pia_changes.render.xlsxfit import (MAX_ROW_PT, height_for, max_lines, split_to_fit,
                                         wrapped_lines)
 from pia_changes.table.rows import Row, Table
+from tests.helpers.cli import invoke
+from tests.helpers.documents import dump
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import DATA
+from tests.helpers.seeds import seed_path
 
-DATA = Path(__file__).parent / "data"
 CONTINUED = "（続き）"
 FIRST_DATA_ROW = 3
 _SPACE = re.compile(r"\s+")
@@ -169,15 +170,11 @@ def assert_prints_whole(office: dict[str, str], xlsx: Path, tables: int) -> dict
     return {"cells": cells, "pages": len(pages)}
 
 
-def run(root: Path, *args: str):
-    return CliRunner().invoke(cli, ["-C", str(root), *args], catch_exceptions=False)
-
-
 def test_the_example_prints_whole(office, tmp_path):
     root = tmp_path / "example"
-    assert run(tmp_path, "init", str(root), "--example").exit_code == 0
+    assert invoke("init", str(root), "--example", root=tmp_path).exit_code == 0
     out = tmp_path / "変更箇所.xlsx"
-    assert run(root, "generate", "-o", str(out)).exit_code == 0
+    assert invoke("generate", "-o", str(out), root=root).exit_code == 0
     figures = assert_prints_whole(office, out, tables=2)
     assert figures["cells"] > 500
     if os.environ.get("PIA_CHANGES_SCREENSHOTS") and shutil.which("pdftoppm"):  # =docs: docs/xlsx_print.png
@@ -189,7 +186,7 @@ def test_the_example_prints_whole(office, tmp_path):
 def test_a_300_row_table_prints_whole(office, tmp_path):
     repo = history_of_300_commits(tmp_path / "repo")
     out = tmp_path / "変更箇所.xlsx"
-    result = run(repo.root, "generate", "-o", str(out))
+    result = invoke("generate", "-o", str(out), root=repo.root)
     assert result.exit_code == 0, result.output
     assert len(logical_rows(openpyxl.load_workbook(out).active)) >= 300
     figures = assert_prints_whole(office, out, tables=1)
@@ -203,7 +200,7 @@ KEYS = (("基本情報", "特定個人情報ファイルを取り扱う事務", 
 
 def seed_sentences() -> list[str]:
     """Sentences of seed 000's published text: real wording, lengths and mixed scripts."""
-    text = next(DATA.glob("000_*.txt")).read_text("utf-8")
+    text = seed_path("000").read_text("utf-8")
     text = re.sub(r"<[^>]+>", "", text)
     return [s + "。" for s in re.split(r"。", text) if 8 <= len(s.strip()) <= 300 and "\t" not in s]
 
@@ -212,13 +209,13 @@ def history_of_300_commits(root: Path) -> Repo:
     """A 重点項目 starter filled in, then 300 commits, each rewriting one of three text items with
     1 to 15 of seed 000's sentences (every tenth a long one that needs 「（続き）」 rows), written
     with git fast-import: real commits with 変更日 trailers, in seconds."""
-    assert run(root.parent, "init", str(root), "--form", "重点項目").exit_code == 0
+    assert invoke("init", str(root), "--form", "重点項目", root=root.parent).exit_code == 0
     repo = Repo(root)
     path = "assessments/hyoukasho.yaml"
     data = yaml.safe_load((root / path).read_text("utf-8"))
     data["表紙"]["評価書名"] = "テスト市 住民基本台帳に関する事務 重点項目評価書"
     data["基本情報"]["特定個人情報ファイルを取り扱う事務"]["事務の名称"] = "住民基本台帳に関する事務"
-    repo.commit("基準の版", {path: yaml.dump(data, allow_unicode=True, sort_keys=False)},
+    repo.commit("基準の版", {path: dump(data)},
                 date="2019-12-01T10:00:00+09:00")
     sentences = seed_sentences()
     branch = repo.git("symbolic-ref", "HEAD")
@@ -228,7 +225,7 @@ def history_of_300_commits(root: Path) -> Repo:
         start = (n * 13) % (len(sentences) - count)
         section, group, key = KEYS[n % 3]
         data[section][group][key] = "".join(sentences[start:start + count]) + f"（第{n + 1}版）"
-        body = yaml.dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+        body = dump(data).encode("utf-8")
         day = dt.date(2020, 1, 1) + dt.timedelta(days=n * 5)
         message = f"{key}の更新 {n + 1}\n\n変更日: {day.isoformat()}\n".encode("utf-8")
         stamp = int(dt.datetime(day.year, day.month, day.day, 10).timestamp())

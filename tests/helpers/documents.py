@@ -6,6 +6,7 @@ from typing import Callable
 
 import yaml
 
+from pia_changes.document.model import Document, load_text
 from pia_changes.document.starter import blank_document
 from pia_changes.forms import Node, load_form
 
@@ -87,7 +88,12 @@ def filled(form: str = "重点項目", entries: int = 1, text: Callable[[int], s
     return data
 
 
-class _BlockDumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:  # the loader refuses anchors and aliases
+        return True
+
+
+class _BlockDumper(_Dumper):
     """Multi-line texts as literal blocks (`|`), as staff write them."""
 
 
@@ -95,8 +101,19 @@ _BlockDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
     "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
+class _FastDumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def dump(data: dict, *, block: bool = False, fast: bool = False) -> str:
-    """DATA as YAML in the form's order, one line per plain value; BLOCK writes multi-line texts as `|`;
-    FAST uses libyaml's emitter (ten times faster, other line breaks in long texts, the same data)."""
-    dumper = _BlockDumper if block else yaml.CSafeDumper if fast else yaml.SafeDumper
+    """DATA as YAML in the form's order, one line per plain value, never an alias; BLOCK writes
+    multi-line texts as `|`; FAST uses libyaml's emitter (ten times faster, other line breaks in long
+    texts, the same data)."""
+    dumper = _BlockDumper if block else _FastDumper if fast else _Dumper
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def loaded(data: dict, file: str = "x.yaml") -> Document:
+    """DATA through the real loader and validator, as a file named FILE."""
+    return load_text(dump(data), file)
