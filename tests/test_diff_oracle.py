@@ -279,7 +279,7 @@ def edited(draw, source: Base) -> Edited:
 
 
 @pytest.mark.parametrize("name", ["kaigo", "jyuki"])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(pair=st.data())
 def test_changed_item_paths_equal_deepdiffs(name, pair):
     old = base(name).document

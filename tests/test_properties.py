@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, note, settings, strategies as st
 
@@ -96,6 +97,7 @@ any_value = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)), max_leaves=8)
 
 
+@pytest.mark.slow  # 7–17 s
 @FAST
 @given(st.lists(st.tuples(st.sampled_from(PATHS), any_value), max_size=3))
 def test_loader_raises_only_pia_error_on_any_structure(edits):
@@ -215,6 +217,7 @@ def test_a_document_against_itself_has_no_changes(data):
     assert diff(doc, loaded(copy.deepcopy(data))).changes == ()  # equal, not identical, objects
 
 
+@pytest.mark.slow  # 10–17 s
 @FAST
 @given(pairs())
 def test_diff_is_deterministic_and_mirrored_when_the_arguments_swap(pair):
@@ -245,6 +248,7 @@ def test_every_change_is_well_formed(pair):
                 assert text is not None and 0 <= start < end <= len(text), (c, text, spans)
 
 
+@pytest.mark.slow  # 6–12 s
 @FAST
 @given(pairs())
 def test_classify_never_raises_and_keeps_the_contract(pair):

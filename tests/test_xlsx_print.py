@@ -170,6 +170,7 @@ def assert_prints_whole(office: dict[str, str], xlsx: Path, tables: int) -> dict
     return {"cells": cells, "pages": len(pages)}
 
 
+@pytest.mark.slow  # LibreOffice prints the whole example: 15–30 s
 def test_the_example_prints_whole(office, tmp_path):
     root = tmp_path / "example"
     assert invoke("init", str(root), "--example", root=tmp_path).exit_code == 0
@@ -183,6 +184,7 @@ def test_the_example_prints_whole(office, tmp_path):
                         str(out.with_suffix(".pdf")), str(page)], check=True, timeout=120)
 
 
+@pytest.mark.slow  # 300 commits, then LibreOffice: 30 s and more
 def test_a_300_row_table_prints_whole(office, tmp_path):
     repo = history_of_300_commits(tmp_path / "repo")
     out = tmp_path / "変更箇所.xlsx"
