@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pia_changes"
+from tests.helpers.cli import command
+from tests.helpers.paths import ROOT
+
+PACKAGE = ROOT / "pia_changes"
 FILE = "assessments/kaigo.yaml"
 
 
@@ -34,7 +37,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def cli(root: Path, *args: str, home: Path, check: bool = True, **popen) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "pia_changes.cli", *args], cwd=root, env=_env(home),
+    done = subprocess.run(command(*args), cwd=root, env=_env(home),
                           capture_output=True, **popen)
     assert "Traceback" not in done.stderr.decode("utf-8", "replace"), done.stderr.decode()
     if check:
@@ -61,7 +64,7 @@ def cache_files(root: Path) -> list[Path]:
 def example(tmp_path_factory) -> Path:
     """The example repository, built once (loose objects, as init leaves them), and its cold output."""
     base = tmp_path_factory.mktemp("example")
-    subprocess.run([sys.executable, "-m", "pia_changes.cli", "init", str(base / "repo"), "--example"],
+    subprocess.run(command("init", str(base / "repo"), "--example"),
                    env=_env(base), capture_output=True, check=True)
     return base / "repo"
 
@@ -205,8 +208,8 @@ def test_a_new_tag_or_config_edit_makes_the_warm_run_equal_a_cold_one(received, 
 
 
 def test_four_concurrent_cold_runs_agree(received, tmp_path, cold):
-    command = [sys.executable, "-m", "pia_changes.cli", "generate", FILE, "--format", "json"]
-    runs = [subprocess.Popen(command, cwd=received, env=_env(tmp_path), stdout=subprocess.PIPE,
+    argv = command("generate", FILE, "--format", "json")
+    runs = [subprocess.Popen(argv, cwd=received, env=_env(tmp_path), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE) for _ in range(4)]
     outputs = [run.communicate(timeout=300) for run in runs]
     for run, (out, err) in zip(runs, outputs):
@@ -292,16 +295,16 @@ def test_a_read_only_repository_works_without_a_cache(example, tmp_path, cold):
         trust = home / "gitconfig"
         trust.write_text("[safe]\n\tdirectory = *\n")
         env = _env(home, GIT_CONFIG_GLOBAL=str(trust))
-        command, extra = [sys.executable, "-m", "pia_changes.cli"], {}
+        prefix, extra = command(), {}
         if os.access(root / ".git", os.W_OK):
             nobody = _as_nobody()
             if isinstance(nobody, str):
                 pytest.skip(f"the copy stays writable for this user (root ignores chmod) and {nobody}")
-            command, more_env = nobody
+            prefix, more_env = nobody
             env.update(more_env)
             os.chown(home, 65534, 65534)
             extra = {"user": 65534, "group": 65534}
-        done = subprocess.run([*command, "generate", FILE, "--format", "json"], cwd=root, env=env,
+        done = subprocess.run([*prefix, "generate", FILE, "--format", "json"], cwd=root, env=env,
                               capture_output=True, **extra)
         assert done.returncode == 0 and done.stderr.decode().count("Traceback") == 0, done.stderr.decode()
         assert done.stdout == cold
@@ -325,13 +328,13 @@ def test_dubious_ownership_says_how_to_trust_the_repository(received, tmp_path):
         os.lchown(path, 65534, 65534)
     empty = tmp_path / "gitconfig"
     empty.write_text("")
-    done = subprocess.run([sys.executable, "-m", "pia_changes.cli", "log", FILE], cwd=received,
+    done = subprocess.run(command("log", FILE), cwd=received,
                           env=_env(tmp_path, GIT_CONFIG_GLOBAL=str(empty)), capture_output=True)
     stderr = done.stderr.decode()
     assert done.returncode == 1 and "Traceback" not in stderr
     assert f"git config --global --add safe.directory {received}" in stderr
     assert "信頼できる場合だけ" in stderr and len(stderr.strip().splitlines()) == 1
     empty.write_text(f"[safe]\n\tdirectory = {received}\n")
-    again = subprocess.run([sys.executable, "-m", "pia_changes.cli", "log", FILE], cwd=received,
+    again = subprocess.run(command("log", FILE), cwd=received,
                            env=_env(tmp_path, GIT_CONFIG_GLOBAL=str(empty)), capture_output=True)
     assert again.returncode == 0, again.stderr.decode()
