@@ -174,25 +174,23 @@ def print_findings(findings) -> None:
 @click.option("--force", is_flag=True, help="既存の出力ファイルを上書きする")
 @click.option("--layout", type=click.Choice(["standard", "extended"]), default="standard", show_default=True,
               help="standard: 6列 / extended: 墨田区型（項番・項目①〜④・変更区分・備考）")
-@click.option("--bom", is_flag=True, help="csv/tsv の先頭に BOM を付ける（Excel 用）")
+@click.option("--no-bom", is_flag=True, help="-o の csv/tsv に BOM を付けない（既定では Excel 用に付ける）")
 @click.option("--strict", is_flag=True, help="エラーの指摘（重要な変更の事後提出など）があれば終了コード 1")
 @handle_errors
 def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | None, force: bool,
-             layout: str, bom: bool, strict: bool) -> None:
+             layout: str, no_bom: bool, strict: bool) -> None:
     """git の履歴から別添「変更箇所」の表を作る（既定は markdown を標準出力へ）。"""
     from pia_changes.table.findings import fails_strict
     from pia_changes.table.generate import generate as build, repository_config
     from pia_changes.output import write_atomic
-    from pia_changes.render import format_from_path, render
+    from pia_changes.render import output_format, render, wants_bom
 
-    fmt = fmt or (format_from_path(output) if output else None) or "md"
-    if fmt == "xlsx" and not output:
-        raise UsageError("xlsx は -o で出力ファイルを指定してください")
+    fmt = output_format(fmt, output)
     drafts: list[str] = []
     tables = build(".", list(files), rev, skipped=drafts, progress=terminal_progress())
     for draft in drafts:
         click.echo(f"{draft}: まだコミットされていないため表に含めていません", err=True)
-    data = render(tables, fmt, layout=layout, bom=bom, gannen=repository_config(".").gannen, single=bool(files))
+    data = render(tables, fmt, layout=layout, bom=wants_bom(fmt, output, no_bom), gannen=repository_config(".").gannen, single=bool(files))
     if output:
         write_atomic(output, data, force)
         click.echo(f"{output} に書き出しました（{sum(len(t.rows) for t in tables)} 行）", err=True)

@@ -22,6 +22,33 @@ def format_from_path(path: str | PurePath) -> str | None:
     return _EXTENSIONS.get(PurePath(path).suffix.lower())
 
 
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format `generate` writes, decided before anything is built or written (Decisions:
+    Office outputs): `-o x.pdf` would otherwise put markdown into a file named .pdf, and
+    `--format csv -o x.xlsx` a csv Excel refuses to open."""
+    named = format_from_path(output) if output else None
+    if output and named is None and fmt is None:
+        suffix = PurePath(output).suffix or "（拡張子なし）"
+        raise UsageError(f"出力ファイルの拡張子 {suffix} から形式が決まりません（{_extension_list()} の"
+                         "いずれかにするか、--format で指定してください）")
+    if fmt and named and fmt != named:
+        raise UsageError(f"--format {fmt} と出力ファイルの拡張子 {PurePath(output or '').suffix} が食い違っています")
+    chosen = fmt or named or "md"
+    if chosen == "xlsx" and not output:
+        raise UsageError("xlsx は -o で出力ファイルを指定してください")
+    return chosen
+
+
+def _extension_list() -> str:
+    return "・".join(_EXTENSIONS)
+
+
+def wants_bom(fmt: str, output: str | None, no_bom: bool) -> bool:
+    """A csv/tsv written to a file carries a BOM, because Excel opens UTF-8 without one as
+    Shift_JIS (文字化け); stdout is for pipes, and json never has one."""
+    return fmt in ("csv", "tsv") and output is not None and not no_bom
+
+
 def render(tables: list[Table], fmt: str, *, layout: str = "standard", bom: bool = False,
            gannen: bool = True, single: bool) -> bytes:
     """The tables in one output file, UTF-8. `single`: the user named one FILE, so json prints
