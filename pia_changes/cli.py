@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from pia_changes.cli_japanese import JapaneseGroup
 from pia_changes.errors import InvalidDocument, PiaError, UsageError
 
 
@@ -40,11 +41,12 @@ def handle_errors(func):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
+@click.group(cls=JapaneseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", type=click.Path(file_okay=False), default=None, metavar="PATH",
               help="PATH で起動したものとして実行する（git -C と同じ）")
 @click.option("--debug", is_flag=True, help="エラー時にトレースバックを表示する")
-@click.version_option(package_name="pia-changes")
+@click.version_option(package_name="pia-changes", message="%(prog)s %(version)s",
+                      help="バージョンを表示して終了する")
 @click.pass_context
 def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
     """特定個人情報保護評価書の変更箇所を git の履歴から作る。"""
@@ -58,7 +60,7 @@ def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE...")
 @click.option("--warnings", "show_warnings", is_flag=True, help="未記入などの警告をすべて表示する")
 @handle_errors
 def validate(files: tuple[str, ...], show_warnings: bool) -> None:
@@ -93,10 +95,10 @@ def validate(files: tuple[str, ...], show_warnings: bool) -> None:
 
 
 @cli.command("import")
-@click.argument("text", type=click.Path(dir_okay=False))
+@click.argument("text", type=click.Path(dir_okay=False), metavar="TEXT")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="書き出す評価書 YAML")
 @click.option("--form", type=click.Choice(["全項目", "重点項目", "基礎項目"]), help="様式（省略時は本文から判定）")
-@click.option("--encoding", help="文字コードを指定する（例: cp932）")
+@click.option("--encoding", metavar="ENCODING", help="文字コードを指定する（例: cp932）")
 @click.option("--force", is_flag=True, help="既存の出力ファイルを上書きする")
 @handle_errors
 def import_command(text: str, output: str, form: str | None, encoding: str | None, force: bool) -> None:
@@ -119,8 +121,8 @@ def import_command(text: str, output: str, form: str | None, encoding: str | Non
 
 
 @cli.command("reconstruct")
-@click.argument("text", type=click.Path(dir_okay=False))
-@click.option("-o", "output", required=True, type=click.Path(file_okay=False),
+@click.argument("text", type=click.Path(dir_okay=False), metavar="TEXT")
+@click.option("-o", "output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="作る git リポジトリのディレクトリ（ないか空のもの）")
 @handle_errors
 def reconstruct_command(text: str, output: str) -> None:
@@ -167,8 +169,8 @@ def print_findings(findings) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--rev", default="HEAD", show_default=True, help="この版の時点の表を作る")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
+@click.option("--rev", default="HEAD", show_default=True, metavar="REV", help="この版の時点の表を作る")
 @format_option(("md", "csv", "tsv", "json", "xlsx", "html"), None)
 @click.option("-o", "output", type=click.Path(dir_okay=False), help="出力ファイル（形式は拡張子から）")
 @click.option("--force", is_flag=True, help="既存の出力ファイルを上書きする")
@@ -204,7 +206,7 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
 
 
 @cli.command("diff")
-@click.argument("args", nargs=-1)
+@click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [FILE]")
 @click.option("--cached", is_flag=True, help="ステージした内容を HEAD と比べる")
 @format_option(("text", "json", "md"), "text")
 @click.option("--include-cosmetic", is_flag=True, help="空白・改行・全角半角だけの違いも表示する")
@@ -236,7 +238,7 @@ def _one_repository_file(file: str | None):
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=click.Path(dir_okay=False), metavar="[FILE]")
 @handle_errors
 def log(file: str | None) -> None:
     """版ごとに1行: 日付・コミット・変更数・重要な変更の数・提出タグ。"""
@@ -255,8 +257,8 @@ def log(file: str | None) -> None:
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "output", required=True, type=click.Path(file_okay=False), help="書き出すディレクトリ")
+@click.argument("file", required=False, type=click.Path(dir_okay=False), metavar="[FILE]")
+@click.option("-o", "output", required=True, type=click.Path(file_okay=False), metavar="DIR", help="書き出すディレクトリ")
 @click.option("--force", is_flag=True, help="空でない出力先ディレクトリを置き換える")
 @handle_errors
 def report(file: str | None, output: str, force: bool) -> None:
@@ -269,8 +271,8 @@ def report(file: str | None, output: str, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.argument("item", required=False)
+@click.argument("file", type=click.Path(dir_okay=False), metavar="FILE")
+@click.argument("item", required=False, metavar="[ITEM]")
 @handle_errors
 def blame(file: str, item: str | None) -> None:
     """各項目が最後に変わった日とコミット（ITEM は項目 ID か項目名の一部）。"""
@@ -283,8 +285,8 @@ def blame(file: str, item: str | None) -> None:
 
 
 @cli.command("check")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--commit-msg", "message_file", type=click.Path(dir_okay=False),
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
+@click.option("--commit-msg", "message_file", type=click.Path(dir_okay=False), metavar="MSGFILE",
               help="コミットメッセージのファイル（commit-msg フック）。重要な変更に「変更日:」がなければ終了コード 1")
 @click.option("--strict", is_flag=True, help="未確定の要確認・読めないトレーラーがあれば終了コード 1")
 @handle_errors
@@ -345,7 +347,7 @@ def hooks_uninstall() -> None:
 
 
 @cli.command("init")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=click.Path(file_okay=False), metavar="DIR")
 @click.option("--form", type=click.Choice(["全項目", "重点項目", "基礎項目"]), default="全項目", show_default=True,
               help="assessments/hyoukasho.yaml のひな形の様式")
 @click.option("--example", is_flag=True, help="例のリポジトリ（履歴つき）を作る")
