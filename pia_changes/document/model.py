@@ -14,6 +14,7 @@ from pia_changes.errors import InvalidDocument, PiaError, Problem
 from pia_changes.forms import FORM_FILES, Form, Node, load_form
 from pia_changes.document.legacy import ALLOWED_KEYS as LEGACY_KEYS, LEGACY_KEY
 from pia_changes.text.wareki import parse_date
+from pia_changes.document.yamlhints import FULLWIDTH_COLON, FULLWIDTH_INDENT, comment_warnings
 from pia_changes.document.yamlread import Tree, parse
 from pia_changes.text.decode import decode, read_input
 from pia_changes.text.normalise import nfkc
@@ -100,7 +101,15 @@ def load(path: str | Path, limit_bytes: int = DEFAULT_LIMIT, display: str | None
 
 
 def load_bytes(raw: bytes, file: str, limit_bytes: int = DEFAULT_LIMIT) -> Document:
-    return load_text(decode(raw, file, limit_bytes), file)
+    """A file as staff hand it in (validate, check): also warns where a ` #…` cut a value short,
+    which only the raw text shows (history reads go through load_text and skip that scan)."""
+    text = decode(raw, file, limit_bytes)
+    tree = parse(text, file)
+    doc = load_tree(tree, file)
+    cut = comment_warnings(text, tree.data, tree.lines, file)
+    if cut:
+        doc.warnings = sorted(doc.warnings + cut, key=lambda p: (p.line or 0))
+    return doc
 
 
 def _is_empty(value: object) -> bool:
@@ -161,8 +170,10 @@ class Validator:
         return self.problems
 
     def unknown(self, key: str, path: tuple, choices: list[str], labels: tuple) -> None:
-        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(key.strip("\u3000 "), choices, n=1, cutoff=0.5)
         hint = f"（「{close[0]}」ではありませんか）" if close else ""
+        if key.startswith("\u3000"):  # an IME's full-width space indenting the line
+            hint = f"。{FULLWIDTH_INDENT}"
         self.add(path, "unknown_item", f"様式にない項目「{key}」です{hint}", labels)
 
     def value(self, node: Node, value: object, path: tuple, labels: tuple[str, ...]) -> None:
@@ -212,7 +223,8 @@ class Validator:
         if value is None:
             value = {}
         if not isinstance(value, dict):
-            self.add(path, "not_mapping", "この見出しの下には項目を「キー: 値」で書いてください", labels)
+            typed = f"（{FULLWIDTH_COLON}）" if isinstance(value, str) and "：" in value else ""
+            self.add(path, "not_mapping", f"この見出しの下には項目を「キー: 値」で書いてください{typed}", labels)
             return
         keys = [c.key for c in node.children]
         for key in value:

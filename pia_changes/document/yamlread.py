@@ -68,19 +68,22 @@ def _too_deep(text: str) -> int | None:
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> PiaError:
+    """A syntax error in Japanese, at the line the user typed, with the likely fix (yamlhints)."""
+    from pia_changes.document.yamlhints import syntax_message
+
     if isinstance(exc, yaml.reader.ReaderError):  # a control character, as pasted from a PDF
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         line = text[: max(text.find(char), 0)].count("\n") + 1
         return PiaError(f"使えない制御文字（U+{ord(char):04X}）が含まれています。削除してください", file=file, line=line)
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    problem = getattr(exc, "problem", None) or str(exc)
-    lines = text.split("\n")
-    bad_line = lines[line - 1] if line and line <= len(lines) else ""
-    if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())]:
-        message = "インデントにタブ文字が使われています。空白に置き換えてください"
-    else:
-        message = f"YAML の構文エラー: {problem}"
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    message, line = syntax_message(
+        getattr(exc, "problem", None) or str(exc),
+        problem_mark.line + 1 if problem_mark is not None else None,
+        context_mark.line + 1 if context_mark is not None else None,
+        text.split("\n"))
+    if line is None and context_mark is not None:
+        line = context_mark.line + 1
     return PiaError(message, file=file, line=line)
 
 
