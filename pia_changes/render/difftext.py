@@ -49,10 +49,11 @@ def diff_text(results: list[Compared], include_cosmetic: bool, separator: str) -
 
 
 def diff_markdown(results: list[Compared], include_cosmetic: bool, separator: str) -> str:
-    from tabulate import tabulate
+    """One GitHub table per assessment, cells escaped as generate's are and not padded."""
+    from pia_changes.render.markdown import cell as md_cell, table_lines
 
     def cell(text: str | None) -> str:
-        return (text or "").replace("|", "\\|").replace("\n", "<br>")
+        return md_cell(text or "")
 
     parts = []
     for cmp in results:
@@ -62,6 +63,5 @@ def diff_markdown(results: list[Compared], include_cosmetic: bool, separator: st
         parts.append(f"## {cmp.assessment}\n")
         if cmp.notice:
             parts.append(cmp.notice + "\n")
-        parts.append(tabulate(rows, headers=["項目", "区分", "変更前", "変更後", "判定", "説明"],
-                              tablefmt="github") + "\n")
+        parts.append("\n".join(table_lines(["項目", "区分", "変更前", "変更後", "判定", "説明"], rows)) + "\n")
     return "\n".join(parts)

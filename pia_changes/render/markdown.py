@@ -19,22 +19,28 @@ def render(tables: list[Table], *, layout: str = "standard", gannen: bool = True
 
 
 def _section(table: Table, layout: str, gannen: bool) -> list[str]:
-    from tabulate import tabulate
-
     lines = [f"## {_inline(heading(table))}", ""]
     notes = note_lines(table)
     if notes:
         lines += [f"> {_inline(n)}" for n in notes] + [""]
     body = [[cell(c) for c in p.cells] for p in printed_rows(table, layout, gannen=gannen)]
     if body:
-        table_text = tabulate(body, headers=list(headers(layout)), tablefmt="github", disable_numparse=True)
-        lines += [_compact(line) for line in table_text.split("\n")] + [""]
+        lines += table_lines(headers(layout), body) + [""]
     else:
         lines += ["変更箇所はありません。", ""]
     if table.findings:
         lines += ["### 指摘事項", ""]
         lines += [f"- {_inline(finding_text(f))}" for f in table.findings] + [""]
     return lines
+
+
+def table_lines(header: list[str] | tuple[str, ...], body: list[list[str]]) -> list[str]:
+    """A GitHub table of already escaped cells, one line per row, without padding (generate's
+    table and diff's alike)."""
+    from tabulate import tabulate
+
+    text = tabulate(body, headers=list(header), tablefmt="github", disable_numparse=True)
+    return [_compact(line) for line in text.split("\n")]
 
 
 _PADDING = re.compile(r"(?<=\S) {2,}(?=\|)")
