@@ -60,17 +60,18 @@ def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE...")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
 @click.option("--warnings", "show_warnings", is_flag=True, help="未記入などの警告をすべて表示する")
 @handle_errors
 def validate(files: tuple[str, ...], show_warnings: bool) -> None:
-    """評価書 YAML を様式に照らして検査する（すべての誤りを一度に表示）。"""
+    """評価書 YAML を様式に照らして検査する（すべての誤りを一度に表示。FILE を省くと設定の評価書すべて）。"""
     from pia_changes.config import load_config
     from pia_changes.document.model import load
+    from pia_changes.workspace import assessment_files, expand_globs
 
     config = load_config(Path.cwd())
     failed = False
-    for file in files:
+    for file in expand_globs(files) or assessment_files("."):
         try:
             doc = load(file, config.max_input_bytes)
         except InvalidDocument as exc:
@@ -186,13 +187,16 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
     from pia_changes.table.generate import generate as build, repository_config
     from pia_changes.output import write_atomic
     from pia_changes.render import output_format, render, wants_bom
+    from pia_changes.workspace import expand_globs
 
     fmt = output_format(fmt, output)
+    files = tuple(expand_globs(files))
     drafts: list[str] = []
     tables = build(".", list(files), rev, skipped=drafts, progress=terminal_progress())
     for draft in drafts:
         click.echo(f"{draft}: まだコミットされていないため表に含めていません", err=True)
-    data = render(tables, fmt, layout=layout, bom=wants_bom(fmt, output, no_bom), gannen=repository_config(".").gannen, single=bool(files))
+    data = render(tables, fmt, layout=layout, bom=wants_bom(fmt, output, no_bom), gannen=repository_config(".").gannen,
+                  single=len(files) == 1)
     if output:
         write_atomic(output, data, force)
         click.echo(f"{output} に書き出しました（{sum(len(t.rows) for t in tables)} 行）", err=True)
@@ -217,8 +221,9 @@ def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic
     from pia_changes.config import load_config
     from pia_changes.diff.revisions import compare_revisions
     from pia_changes.render.difftext import diff_json_text, diff_markdown, diff_text
+    from pia_changes.workspace import expand_globs
 
-    results = compare_revisions(args, cached)
+    results = compare_revisions(tuple(expand_globs(args, keep_unmatched=True)), cached)
     separator = load_config(Path.cwd()).label_separator
     writer = {"json": diff_json_text, "md": diff_markdown}.get(fmt, diff_text)
     click.echo(writer(results, include_cosmetic, separator), nl=False)
@@ -257,30 +262,34 @@ def log(file: str | None) -> None:
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False), metavar="[FILE]")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
 @click.option("-o", "output", required=True, type=click.Path(file_okay=False), metavar="DIR", help="書き出すディレクトリ")
 @click.option("--force", is_flag=True, help="空でない出力先ディレクトリを置き換える")
 @handle_errors
-def report(file: str | None, output: str, force: bool) -> None:
+def report(files: tuple[str, ...], output: str, force: bool) -> None:
     """審査する人のための変更履歴の HTML（時系列・新旧対照表・絞り込み・変更箇所の xlsx/csv）をディレクトリに書き出す。"""
     from pia_changes.report import build_report
+    from pia_changes.workspace import expand_globs
 
-    result = build_report(output, ".", [file] if file else [], force)
+    result = build_report(output, ".", expand_globs(files), force)
     click.echo(f"{Path(output) / 'index.html'} に書き出しました（評価書 {len(result.tables)} 件）", err=True)
     print_findings([f for t in result.tables for f in t.findings])
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False), metavar="FILE")
-@click.argument("item", required=False, metavar="[ITEM]")
+@click.argument("first", required=False, metavar="[FILE]")
+@click.argument("second", required=False, metavar="[ITEM]")
 @handle_errors
-def blame(file: str, item: str | None) -> None:
-    """各項目が最後に変わった日とコミット（ITEM は項目 ID か項目名の一部）。"""
-    from pia_changes.table.timeline import blame_lines
+def blame(first: str | None, second: str | None) -> None:
+    """各項目が最後に変わった日とコミットを文書の順に（ITEM は項目 ID か項目名の一部。評価書が1つなら FILE は省略可）。"""
+    from pia_changes.table.timeline import blame_arguments, blame_lines
+    from pia_changes.workspace import open_workspace
 
-    repo, config, targets = _one_repository_file(file)
-    with repo:
-        for line in blame_lines(repo, targets[0], config, item):
+    with open_workspace(".") as ws:
+        path, item = blame_arguments(ws, first, second)
+        if ws.repo.is_shallow():
+            click.echo(ws.repo.shallow_warning() or "浅いクローンのため、古い履歴は表示されません", err=True)
+        for line in blame_lines(ws.repo, path, ws.config, item):
             click.echo(f"{line.date.isoformat()} {line.commit[:7]} {line.kind} {line.label}  ({line.item_id})")
 
 
@@ -294,8 +303,10 @@ def check_command(files: tuple[str, ...], message_file: str | None, strict: bool
     """（git フック用）ステージした評価書を検査し、HEAD からの変更を判定して重要な変更を知らせる。"""
     from pia_changes.classify.check import check, notice_lines, read_message
 
+    from pia_changes.workspace import expand_globs
+
     message = read_message(message_file) if message_file else None
-    report = check(".", files, message, message_file or "")
+    report = check(".", tuple(expand_globs(files)), message, message_file or "")
     for line in report.summaries:
         click.echo(line)
     for item in report.important:
@@ -316,7 +327,8 @@ def hooks_group() -> None:
 
 
 @hooks_group.command("install")
-@click.option("--force", is_flag=True, help="既存のフックを {名前}.local に退避し、先に実行するようにつなぐ")
+@click.option("--force", is_flag=True,
+              help="既存のフックを pre-commit.local・commit-msg.local に退避し、先に実行するようにつなぐ")
 @handle_errors
 def hooks_install(force: bool) -> None:
     """pia-changes check を呼ぶ pre-commit と commit-msg のフックを書き込む（core.hooksPath に従う）。"""
@@ -332,7 +344,7 @@ def hooks_install(force: bool) -> None:
 @hooks_group.command("uninstall")
 @handle_errors
 def hooks_uninstall() -> None:
-    """pia-changes のフックだけを外し、退避した {名前}.local を元に戻す。"""
+    """pia-changes のフックだけを外し、退避した pre-commit.local・commit-msg.local を元に戻す。"""
     from pia_changes.git.hooks import uninstall
 
     report = uninstall(".")
@@ -366,8 +378,8 @@ def init_command(directory: str, form: str, example: bool, force: bool) -> None:
         click.echo(f"作成: {rel}")
     for rel in report.overwritten:
         click.echo(f"上書き: {rel}")
-    for rel in report.existing:
-        click.echo(f"既存のため変更なし: {rel}（上書きするには --force）")
+    for rel in report.existing + [r for r in report.kept if r not in report.existing]:
+        click.echo(f"既存のため変更なし: {rel}（{report.kept.get(rel, '上書きするには --force')}）")
 
 
 def main() -> None:

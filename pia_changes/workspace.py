@@ -5,6 +5,10 @@ assessments and which configuration applies.
 """
 from __future__ import annotations
 
+import glob
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,3 +52,30 @@ def open_workspace(start: str | Path = ".") -> Workspace:
     except BaseException:
         repo.close()
         raise
+
+
+def assessment_files(start: str | Path = ".") -> list[str]:
+    """Every configured assessment in the working tree, named relative to the current directory:
+    what `validate` checks when it is given no FILE."""
+    with open_workspace(start) as ws:
+        return [os.path.relpath(ws.repo.root / rel) for rel in ws.targets()]
+
+
+_WILDCARD = re.compile(r"[*?[]")
+
+
+def expand_globs(args: Iterable[str], keep_unmatched: bool = False) -> list[str]:
+    """FILE arguments with their wildcards expanded as a POSIX shell would: Windows' cmd and
+    PowerShell pass `assessments/*.yaml` through as it is. An existing file of that very name
+    wins; `**` reaches into subdirectories. A pattern matching no file is an error naming it,
+    unless KEEP_UNMATCHED (diff, where it may be a revision). Each file is listed once."""
+    out: list[str] = []
+    for arg in args:
+        if not _WILDCARD.search(arg) or Path(arg).exists():
+            out.append(arg)
+            continue
+        found = sorted(p for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+        if not found and not keep_unmatched:
+            raise PiaError("一致するファイルがありません", file=arg)
+        out += found or [arg]
+    return list(dict.fromkeys(out))

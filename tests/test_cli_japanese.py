@@ -28,15 +28,15 @@ def commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[t
             yield from commands(command, path + (name,))
 
 
-def filled(command: click.Command, place: Path) -> list[str]:
-    """The command's required options and arguments with plausible values: what must be there
-    for click to reach the later checks (extra arguments)."""
+def filled(command: click.Command, place: Path, optional: bool = True) -> list[str]:
+    """The command's required options and its arguments (the optional ones too, unless not
+    OPTIONAL) with plausible values: what must be there for click to reach its later checks."""
     args: list[str] = []
     for param in command.params:
         if param.required and isinstance(param, click.Option):
             args += [param.opts[0], str(place / "out")]
     for param in command.params:
-        if param.required and isinstance(param, click.Argument):
+        if isinstance(param, click.Argument) and (param.required or optional):
             args.append(str(place / "in.yaml"))
     return args
 
@@ -69,8 +69,8 @@ def wrong_lines(path: tuple[str, ...], command: click.Command, place: Path) -> I
         yield [*path, *filled(command, place), "extra-one", "extra-two"]
     for arg in arguments:
         if isinstance(arg.type, click.Path) and not arg.type.dir_okay:
-            yield [*path, *[str(place) if a == str(place / "in.yaml") else a for a in filled(command, place)]
-                   ] if arg.required else [*path, str(place)]
+            yield [*path, *[str(place) if a == str(place / "in.yaml") else a
+                            for a in filled(command, place, optional=False)]] if arg.required else [*path, str(place)]
 
 
 def assert_japanese(result, line: list[str], place: Path) -> None:

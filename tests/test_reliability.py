@@ -390,7 +390,7 @@ def test_generate_to_a_missing_directory_or_a_directory_is_one_error(history, tm
     failed(history.root, "generate", PATH, "-o", str(tmp_path / "no" / "such" / "out.md"), words=("ディレクトリ",))
     (tmp_path / "out.md").mkdir()
     usage = invoke("generate", PATH, "-o", str(tmp_path / "out.md"), "--force", root=history.root)
-    assert usage.exit_code == 2 and "is a directory" in usage.stderr  # click refuses it as a usage error
+    assert usage.exit_code == 2 and "はディレクトリです" in usage.stderr  # click refuses it as a usage error, in Japanese
     assert not (tmp_path / "no").exists()
 
 

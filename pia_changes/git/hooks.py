@@ -77,7 +77,8 @@ def install(start: str | Path = ".", force: bool = False) -> HookReport:
                                file=str(target))
     if blocked:
         names = "、".join(str(p) for p in blocked)
-        raise PiaError(f"既存のフックがあります: {names}（--force を付けると {{名前}}.local に退避し、"
+        kept = "、".join(p.with_name(f"{p.name}.local").name for p in blocked)
+        raise PiaError(f"既存のフックがあります: {names}（--force を付けると {kept} に退避し、"
                        "先に実行するようにつなぎます）")
     for name in HOOKS:
         target, local = directory / name, directory / f"{name}.local"

@@ -23,6 +23,42 @@ from pia_changes.rebuild.reconstruct import (
 
 SOURCES = {"kaigo": "kaigo.txt", "jyuki": "jyuki.txt"}  # assessment stem → shipped text
 
+# repo_template/README.md speaks of the starter (assessments/hyoukasho.yaml), which the example
+# has not: its README names the example's own files. Each pair must match (a test holds it).
+_README_EDITS = (
+    ("| `assessments/*.yaml` | 評価書（1つの評価書に1ファイル）。`hyoukasho.yaml` は記入用のひな形です |",
+     "| `assessments/kaigo.yaml` | 例の評価書: 川口市 介護保険に関する事務 重点項目評価書（公表された変更箇所の表から"
+     "履歴を作り直したもの） |\n"
+     "| `assessments/jyuki.yaml` | 例の評価書: 長野市 住民基本台帳に関する事務 全項目評価書（同じく履歴つき） |"),
+    ("| `templates/` | ほかの様式のひな形（ここに置いたままでは評価書として扱われません） |",
+     "| `templates/` | 各様式のひな形（新しい評価書は、ここから `assessments/` に写して書きます。ここに置いた"
+     "ままでは評価書として扱われません） |"),
+    ("`assessments/hyoukasho.yaml` をテキストエディタ（UTF-8 で保存できるもの）で開き、値を記入します。\n"
+     "ファイル名は評価書ごとに分かりやすい名前（例: `jyuki.yaml`）に変えて構いません。",
+     "例の評価書 `assessments/kaigo.yaml` と `assessments/jyuki.yaml` をテキストエディタ（UTF-8 で保存できる"
+     "もの）で開き、値を直してみてください。\n新しい評価書は `templates/` のひな形を `assessments/` に"
+     "分かりやすい名前（例: `assessments/kokuho.yaml`）で写して記入します。"),
+    ("-o assessments/jyuki.yaml", "-o assessments/kokuho.yaml"),
+    ("submitted/hyoukasho/", "submitted/kaigo/"),
+    ("`hyoukasho` の部分は評価書のファイル名", "`kaigo` の部分は評価書のファイル名"),
+)
+_EXAMPLE_INTRO = (
+    "\nこれは `pia-changes init --example` で作った**例のリポジトリ**です。公表された2つの評価書の"
+    "「変更箇所」の表から履歴を作り直してあり、`pia-changes generate` で両方の表が、"
+    "`pia-changes log assessments/kaigo.yaml` で版の一覧が表示されます。\n"
+)
+
+
+def example_readme(template: bytes) -> bytes:
+    """The repository README for the example: the template's text, naming the example's files."""
+    text = template.decode("utf-8")
+    for old, new in _README_EDITS:
+        if old not in text:
+            raise PiaError(f"repo_template/README.md に例の書き換え箇所がありません: {old[:40]}")
+        text = text.replace(old, new)
+    title, _, rest = text.partition("\n")
+    return f"{title}\n{_EXAMPLE_INTRO}{rest}".encode("utf-8")
+
 
 def example_texts() -> dict[str, bytes]:
     """The shipped texts by assessment stem."""

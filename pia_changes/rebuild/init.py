@@ -12,16 +12,18 @@ comment with its printed label, ※ when a change to it is a 重要な変更, an
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pia_changes.document.model import FORM_KEY, VERSION_KEY
+from pia_changes.config import load_config
+from pia_changes.document.model import FORM_KEY, VERSION_KEY, form_name
 from pia_changes.errors import PiaError
 from pia_changes.forms import Form, Node, load_form
 from pia_changes.git.repo import GitRepo
 from pia_changes.document.legacy import LEGACY_KEY
 from pia_changes.output import write_atomic
-from pia_changes.rebuild.example import write_example
+from pia_changes.rebuild.example import example_readme, write_example
 from pia_changes.document.starter import blank_document
 
 FORMS = ("全項目", "重点項目", "基礎項目")
@@ -39,6 +41,7 @@ class InitReport:
     overwritten: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)   # left alone (no --force)
     notes: list[str] = field(default_factory=list)
+    kept: dict[str, str] = field(default_factory=dict)  # existing file → why it matters that it was kept
 
 
 def init(directory: str | Path, form: str = "全項目", example: bool = False, force: bool = False) -> InitReport:
@@ -48,11 +51,14 @@ def init(directory: str | Path, form: str = "全項目", example: bool = False, 
         raise PiaError(f"未知の様式です: {form}（全項目・重点項目・基礎項目のいずれか）")
     writer = write_example if example else None
     files = template_files(form, with_starter=writer is None)  # before touching anything
+    if example:
+        files["README.md"] = example_readme(files["README.md"])
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise PiaError("ディレクトリではありません", file=str(directory))
     target.mkdir(parents=True, exist_ok=True)
     report = InitReport(root=target, git_initialised=False)
+    assessments = _assessments(target)  # what the directory already holds, before anything is written
     _ensure_repository(target, report)
     if writer is not None:
         for rel in writer(target) or ():  # the example brings its own assessments and history
@@ -60,7 +66,33 @@ def init(directory: str | Path, form: str = "全項目", example: bool = False, 
             report.created.append(rel)
     for rel, data in files.items():
         _write(target, rel, data, force, report)
+    _explain_kept(target, form, assessments, report)
     return report
+
+
+def _assessments(root: Path) -> list[str]:
+    try:
+        return [p.relative_to(root).as_posix() for p in load_config(root).assessment_paths()]
+    except PiaError:  # an unreadable pia-changes.toml: init lists it as kept all the same
+        return []
+
+
+def _explain_kept(root: Path, form: str, assessments: list[str], report: InitReport) -> None:
+    """Say what a second `init` kept: the assessments, and a starter of another form than --form
+    asks for (then that form's starter goes to templates/, so the request is not lost)."""
+    for rel in assessments:
+        if rel in report.overwritten:
+            continue
+        report.kept[rel] = "評価書です。変更していません"
+        if rel != STARTER:
+            continue
+        head = (root / rel).read_text(encoding="utf-8-sig", errors="replace")[:4096]
+        found = re.search(rf"^{FORM_KEY}:\s*([^#\n]*)", head, re.MULTILINE)
+        kept_form = form_name(found.group(1).strip()) if found else None
+        if kept_form and kept_form != form:
+            wanted = f"templates/{form}.yaml"
+            _write(root, wanted, starter_yaml(form).encode("utf-8"), False, report)
+            report.kept[rel] = f"様式は{kept_form}のままです。{form}のひな形は {wanted} にあります"
 
 
 def template_files(form: str, with_starter: bool = True) -> dict[str, bytes]:
