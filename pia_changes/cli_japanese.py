@@ -11,7 +11,6 @@ unknown sentence becomes a general Japanese message rather than leaking English.
 """
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -201,6 +200,8 @@ _PATH_PROBLEMS = {
 
 def _value_in(message: str) -> str | None:
     """The value click quoted with repr() in its sentence."""
+    import ast  # only on an error: the start-up of every command stays lean
+
     found = re.search(_QUOTED, message)
     if found is None:
         return None
