@@ -8,28 +8,22 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from gitrepo import Repo
 from pia_changes.cli import cli
-from pia_changes.document.starter import blank_document
-from pia_changes.forms import load_form
 from pia_changes.rebuild.init import template_dir
-
-JIMU = ("基本情報", "特定個人情報ファイルを取り扱う事務")
-SYSTEMS = ("基本情報", "特定個人情報ファイルを取り扱う事務において使用するシステム", "システム")
+from tests.helpers.documents import SYSTEMS, dump, kaigo
+from tests.helpers.gitrepo import Repo
 
 
 def document(name: str = "介護保険に関する事務", content: str = "被保険者の資格管理を行う。",
              people: str = "10万人以上30万人未満", functions: tuple[str, str] = ("資格管理", "給付管理")) -> str:
-    data = blank_document(load_form("重点項目"), entries=0)
-    jimu = data[JIMU[0]][JIMU[1]]
-    jimu.update({"事務の名称": name, "事務の内容": content, "対象人数": people})
+    """The 介護保険 assessment with two システム entries of their own 機能."""
+    data = kaigo(name=name, content=content, people=people)
     data[SYSTEMS[0]][SYSTEMS[1]][SYSTEMS[2]] = [
         {"システムの名称": s, "システムの機能": f, "他のシステムとの接続": []}
         for s, f in zip(("介護保険システム", "宛名システム"), functions)]
-    return yaml.dump(data, allow_unicode=True, sort_keys=False)
+    return dump(data)
 
 
 def run(root: Path, *args: str):

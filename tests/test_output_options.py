@@ -9,23 +9,17 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from gitrepo import Repo
 from pia_changes.cli import cli
-from pia_changes.document.starter import blank_document
-from pia_changes.forms import load_form
+from tests.helpers.documents import dump, kaigo
+from tests.helpers.gitrepo import Repo
 
 BOM = "\ufeff".encode("utf-8")
 
 
 def document(content: str) -> str:
-    data = blank_document(load_form("重点項目"), entries=0)
-    jimu = data["基本情報"]["特定個人情報ファイルを取り扱う事務"]
-    jimu["事務の名称"] = "介護保険に関する事務"
-    jimu["事務の内容"] = content
-    return yaml.dump(data, allow_unicode=True, sort_keys=False)
+    return dump(kaigo(content=content))
 
 
 @pytest.fixture
