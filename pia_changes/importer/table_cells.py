@@ -1,0 +1,394 @@
+"""Cells of one 変更箇所 row from its lines: where the 項目 ends, where 変更前 gives way to 変更後, and which
+cells a page break cut (issue #26). Used by table_reader.py.
+
+Why a score and not a rule: in PDF flow text no single mark separates cells. Several kinds of evidence
+do, each sometimes wrong, so every way of cutting the row is weighed by all of them:
+- the line structure: a wrapped cell fills each line but its last, so a cell ends after a short line
+  (a blank line, where the extraction prints them, or the end of a line of cells side by side);
+- the 項目 is a label of the form: what the label matcher resolves, its name ending where the cell ends;
+- 変更前 and 変更後 describe the same item, so they are mostly alike; a publisher's pointers say which is
+  which (変更後 「左記…」, 変更前 「（右記の内容を新たに追加）」, 「－」, 変更後 「削除」);
+- a page break cuts every cell that did not fit: each such cell fills the page's part of the row (they
+  all have its height) and ends on a full line, and only they continue after the page's furniture.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+SPACE, LINE, BLANK, PAGE = 0, 1, 2, 3  # what stands before a line or unit
+_TOLERANCE = 2  # display columns: a full line may end one wide character short (a character that did not fit)
+_WS = re.compile(r"\s+")
+_NONE = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
+_MAX_ITEM_UNITS = 40
+_BEAM = 6
+_PAGE_BEAM = 24  # a page break's evidence can turn the ranking round: more candidates go through it
+_ITEM_MARGIN = 3.5  # the 項目 is settled by its own evidence; only near-ties are left to the other cells
+
+
+def display_width(text: str) -> int:
+    """Display columns: full-width characters count 2, as the PDF's columns measure them."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+@dataclass
+class Line:
+    idx: int  # 0-based source line
+    text: str
+    gap: int  # SPACE, LINE, BLANK or PAGE before it
+    band: bool = False  # one of several cells printed side by side on one line
+
+    @cached_property
+    def cols(self) -> int:
+        return display_width(self.text)
+
+
+@dataclass(frozen=True)
+class Style:
+    """What the table as a whole shows: its columns' widths and whether blank lines part its cells."""
+    item: int
+    text: int
+    reason: int
+    blank: bool
+
+
+@dataclass
+class Cells:
+    item: str = ""
+    before: str = ""
+    after: str = ""
+    reason: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class _Unit:
+    text: str
+    line: Line
+    gap: int
+
+
+def join_lines(lines: list[Line]) -> str:
+    return _join([_Unit(line.text, line, line.gap) for line in lines])
+
+
+def _join(units: list[_Unit]) -> str:
+    return "".join((" " if u.gap == SPACE else "\n") + u.text if k else u.text for k, u in enumerate(units))
+
+
+def _units(lines: list[Line]) -> list[_Unit]:
+    """A band line is several units (cells may end at its spaces); any other line is one."""
+    out: list[_Unit] = []
+    for line in lines:
+        toks = line.text.split(" ") if line.band else [line.text]
+        toks = [tok for tok in toks if tok] or [line.text]
+        out.extend(_Unit(tok, line, line.gap if k == 0 else SPACE) for k, tok in enumerate(toks))
+    return out
+
+
+_LATIN_WORD = re.compile(r"^[A-Za-z0-9@:/._\-]+")
+
+
+def _deficit(line: Line, width: int, nxt: str = "") -> int:
+    """Display columns left free at the end of LINE, counting as used those a Latin word needed that the
+    layout moved whole to the next line (NXT)."""
+    free = width - line.cols
+    word = _LATIN_WORD.match(nxt)
+    if word and display_width(word[0]) > free:
+        return 0
+    return free
+
+
+def _full(line: Line, width: int, nxt: str = "") -> bool:
+    """A line the text filled: nothing or at most one half-width character's room left."""
+    return width > 0 and _deficit(line, width, nxt) <= 1
+
+
+def _short(line: Line, width: int, nxt: str = "") -> bool:
+    """A line that ended early, as a cell's last line does (room for at least two characters left)."""
+    return width > 0 and _deficit(line, width, nxt) >= 3
+
+
+def last_paragraph(lines: list[Line], width: int) -> int:
+    """Index where the last paragraph of LINES starts: back over lines that fill WIDTH to one that does not."""
+    k = len(lines) - 1
+    while k > 0 and lines[k].gap == LINE:
+        prev = lines[k - 1]
+        if prev.band or _short(prev, width, lines[k].text) or prev.cols > width + _TOLERANCE:
+            break
+        k -= 1
+    return max(k, 0)
+
+
+# ---------------------------------------------------------------- boundaries
+
+def _cut_score(units: list[_Unit], p: int, width: int, style: Style) -> float:
+    """Evidence that a cell ends before units[p]."""
+    gap, prev = units[p].gap, units[p - 1].line
+    if gap == SPACE:
+        return 1.0
+    if gap >= BLANK:
+        return 3.0
+    if prev.band:
+        return 2.0
+    if style.blank:
+        return -3.0
+    if _full(prev, width, units[p].text):
+        return -1.5
+    return 1.5 if _short(prev, width, units[p].text) else 0.0
+
+
+def _inside_penalty(units: list[_Unit], p: int, style: Style) -> float:
+    """What it costs to keep the boundary before units[p] inside one cell."""
+    gap = units[p].gap
+    if gap >= BLANK:
+        return -3.0 if style.blank else -1.0
+    if gap == LINE and units[p - 1].line.band:
+        return -1.0
+    return 0.0
+
+
+def _label_score(tail: int | None) -> float:
+    if tail is None:
+        return 0.0
+    return {0: 2.5, 3: 2.0, 8: 1.0}.get(tail, 0.5)
+
+
+def _key(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _affix(b: str, a: str) -> int:
+    """Characters that BEFORE and AFTER share at their start and at their end (an edit keeps the rest)."""
+    n = min(len(b), len(a))
+    head = next((i for i in range(n) if b[i] != a[i]), n)
+    tail = next((i for i in range(n - head) if b[-1 - i] != a[-1 - i]), n - head)
+    return head + tail
+
+
+def _alike(b: str, a: str) -> float:
+    """Up to 6: the texts are alike beyond what two texts on one subject share, and open or close alike."""
+    whole = max(0.0, fuzz.ratio(b, a) / 100 - 0.35) / 0.65
+    opening = fuzz.ratio(b[:12], a[:12]) / 100 if min(len(b), len(a)) >= 4 else 0.0
+    return 3.0 * whole + 0.1 * min(_affix(b, a), 20) + 1.0 * opening
+
+
+def _content(before: str, after: str, printed: frozenset[str] = frozenset()) -> float:
+    """How well BEFORE and AFTER read as the 変更前 and 変更後 of one item: alike (an edit keeps most of the
+    text, often its start or end), marked as such by the publisher's pointers, or printed whole in another
+    row of the table (it accumulates: a later change's 変更前 is often an earlier one's 変更後)."""
+    b, a = _key(before), _key(after)
+    if not a:
+        return -4.0
+    repeated = 1.5 * ((len(b) > 1 and b in printed) + (len(a) > 1 and a in printed))
+    score = -1.0 if not b else _alike(b, a)
+    if a.startswith("左記"):
+        score += 2.0
+    if b.startswith("左記"):
+        score -= 2.0
+    if "右記" in b and b.rfind("右記") >= len(b) - 20:  # 「（右記の内容を新たに追加）」 closes the cell
+        score += 2.0
+    if "右記" in a:
+        score -= 1.0
+    if b in _NONE:  # 「－」「(略)」: a placeholder is a whole cell, and mostly a 変更前
+        score += 1.5
+    if b and a:  # an edit keeps a text's size more often than not
+        score += 0.5 * (1 - abs(len(b) - len(a)) / (len(b) + len(a)))
+    if a.startswith("削除") and len(a) <= 4:
+        score += 1.5
+    return score + repeated
+
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
+_ENUM = re.compile(r"^(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*[.．)）、](?!\d))")
+
+
+def enumerator(text: str) -> int | None:
+    """The number a paragraph opens with: ②, (2), 2. (None when it opens with none)."""
+    text = text.lstrip()
+    if text[:1] in _CIRCLED:
+        return _CIRCLED[text[0]]
+    m = _ENUM.match(unicodedata.normalize("NFKC", text[:6]))
+    return int(m[1] or m[2]) if m else None
+
+
+_BULLETS = frozenset("・●○■□◆◇◎※")
+_KATAKANA = re.compile(r"[ァ-ヺ]")
+_NO_START = frozenset("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー、。，．）」』】〕〉》,.)]")
+
+
+def _list_cuts(units: list[_Unit]) -> list[float]:
+    """Per boundary, what it costs to start a cell there: a cell does not open in the middle of a numbered
+    list (「(2)」 after a 「(1)」 in the same row), seldom between two bullets, and never with a character
+    that cannot begin a word (a small kana, 「ー」, closing punctuation: the line was wrapped there)."""
+    seen: set[int] = set()
+    out = [0.0]
+    previous = ""
+    for p, unit in enumerate(units):
+        starts = unit.gap != SPACE or p == 0
+        n = enumerator(unit.text) if starts else None
+        if p:
+            cost = -2.0 if n is not None and n > 1 and n - 1 in seen else 0.0
+            if unit.text[:1] in _NO_START:
+                cost -= 2.0
+            elif unit.gap == LINE and _KATAKANA.match(unit.text[:1]) and _KATAKANA.match(units[p - 1].text[-1:]):
+                cost -= 1.5  # 「システ」「ム」: a katakana word the wrap cut
+            if starts and unit.text[:1] in _BULLETS and previous == unit.text[:1]:
+                cost -= 0.75
+            out.append(cost)
+        if n is not None:
+            seen.add(n)
+        if starts and unit.text[:1] in _BULLETS:
+            previous = unit.text[:1]
+    return out
+
+
+# ---------------------------------------------------------------- the first part: 項目, 変更前, 変更後
+
+@dataclass
+class _Candidate:
+    k1: int
+    k2: int
+    structure: float
+    page_cut: dict = field(default_factory=dict)  # cell -> change of score if a page break cut it
+    cells: dict = field(default_factory=dict)  # cell -> list of units, over all parts
+    last: dict = field(default_factory=dict)  # cell -> units in the latest part holding it
+    total: float = 0.0
+
+
+def _first_part(units: list[_Unit], style: Style, label: Callable[[str], int | None]) -> list[_Candidate]:
+    """The best ways to cut the first part into 項目 | 変更前 | 変更後, by structure and label."""
+    n = len(units)
+    if n == 1:
+        return [_Candidate(1, 1, 0.0)]
+    inside = [0.0] + [_inside_penalty(units, p, style) for p in range(1, n)]
+    lists = _list_cuts(units)
+    base = sum(inside)
+    items = []
+    short_inside = 0.0
+    for k1 in range(1, min(n - 1, _MAX_ITEM_UNITS) + 1):
+        if k1 > 1 and units[k1 - 1].gap == LINE and _short(units[k1 - 2].line, style.item, units[k1 - 1].text):
+            short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
+        cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
+        text = _join(units[:k1])
+        tail = label(text) if cut > -2 or k1 <= 3 else None
+        lone = -2.0 if k1 > 1 and _key(units[k1 - 1].text) in _NONE else 0.0  # 「－」 is a cell of its own
+        items.append((cut + short_inside + _label_score(tail) + lone, k1))
+    items.sort(reverse=True)
+    items = [(score, k1) for score, k1 in items if score >= items[0][0] - _ITEM_MARGIN]
+    out = []
+    for item_score, k1 in items[:_BEAM]:
+        for k2 in range(k1, n):
+            cut = 0.0 if k2 == k1 else _cut_score(units, k2, style.text, style) - inside[k2] + lists[k2]
+            page_cut = {"item": _page_cut(units, k1, style.item, style)}
+            if k2 > k1:
+                page_cut["before"] = _page_cut(units, k2, style.text, style)
+            out.append(_Candidate(k1, k2, base + item_score + cut, page_cut))
+    return out
+
+
+def _page_cut(units: list[_Unit], p: int, width: int, style: Style) -> float:
+    """How much likelier the boundary before units[p] is if the cell before it ran on to the next page: such
+    a cell fills its last line, where a cell that ended seldom does."""
+    if units[p].gap != LINE or units[p - 1].line.band or style.blank:
+        return 0.0
+    prev, nxt = units[p - 1].line, units[p].text
+    page = 1.0 if _full(prev, width, nxt) else -1.5 if _short(prev, width, nxt) else 0.0
+    return page - _cut_score(units, p, width, style)
+
+
+def _cells_of(units: list[_Unit], cand: _Candidate) -> dict[str, list[_Unit]]:
+    return {"item": units[:cand.k1], "before": units[cand.k1:cand.k2], "after": units[cand.k2:]}
+
+
+# ---------------------------------------------------------------- later parts: the cells a page cut
+
+def _height(units: list[_Unit]) -> int:
+    return len({id(u.line) for u in units})
+
+
+def _continuing(cells: dict[str, list[_Unit]], order: list[str], style: Style) -> tuple[list[str], float]:
+    """The cells that may continue after a page break (they fill the part's height), and how much each
+    ending suggests it did."""
+    heights = {c: _height(cells[c]) for c in order if cells.get(c)}
+    if not heights:
+        return [], 0.0
+    top = max(heights.values())
+    return [c for c in order if heights.get(c) == top], float(top)
+
+
+def _assign(units: list[_Unit], cells: list[str], prev: dict[str, list[_Unit]], style: Style) -> list[tuple[float, dict]]:
+    """Ways to share a later part among the cells that may continue, best first."""
+    n = len(units)
+    out = []
+    widths = {"item": style.item, "reason": style.reason}
+    for m in range(1, min(len(cells), 3) + 1):
+        for chosen in combinations(cells, m):
+            ending = 0.0
+            for c in cells:
+                full = _full(prev[c][-1].line, widths.get(c, style.text)) if prev.get(c) else False
+                ending += (0.5 if full else -1.0) if c in chosen else (-1.0 if full else 0.0)
+            for cuts in combinations(range(1, n), m - 1):
+                score = ending
+                bounds = [0, *cuts, n]
+                for p in cuts:
+                    score += _cut_score(units, p, style.text, style) - _inside_penalty(units, p, style)
+                share = {c: units[bounds[i]:bounds[i + 1]] for i, c in enumerate(chosen)}
+                out.append((score, share))
+    out.sort(key=lambda pair: pair[0], reverse=True)
+    return out[:_BEAM]
+
+
+def _continue(cand: _Candidate, parts: list[list[_Unit]], order: list[str], style: Style) -> None:
+    """Carry the candidate through the later parts, best share per part."""
+    for units in parts:
+        cells, _ = _continuing(cand.last, order, style)
+        options = _assign(units, cells or [c for c in order if c != "reason"], cand.last, style)
+        if not options:
+            continue
+        score, share = options[0]
+        cand.structure += score + sum(cand.page_cut.pop(c, 0.0) for c in share)
+        cand.last = share
+        for c, got in share.items():
+            cand.cells.setdefault(c, []).extend(got)
+
+
+# ---------------------------------------------------------------- the row
+
+def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
+                label: Callable[[str], int | None], reason_first: bool,
+                printed: frozenset[str] = frozenset()) -> Cells:
+    """項目, 変更前, 変更後 (and the 説明's continuation) of a row whose non-anchor lines are PARTS (cut at page
+    breaks; the first holds every cell's start) and whose 説明 starts with REASON; PRINTED holds the
+    compared text of the cells read so far."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return Cells(reason=reason)
+    first = _units(parts[0])
+    later = [_units(p) for p in parts[1:]]
+    order = ["reason", "item", "before", "after"] if reason_first else ["item", "before", "after", "reason"]
+    reason_units = _units(reason)
+    candidates = _first_part(first, style, label)
+    for cand in candidates:
+        texts = _cells_of(first, cand)
+        cand.total = cand.structure + _content(_join(texts["before"]), _join(texts["after"]), printed)
+    candidates.sort(key=lambda c: c.total, reverse=True)
+    best: _Candidate | None = None
+    for cand in candidates[:_PAGE_BEAM] if later else candidates[:1]:
+        cand.cells = {c: list(u) for c, u in _cells_of(first, cand).items()}
+        cand.cells["reason"] = list(reason_units)
+        cand.last = {c: list(u) for c, u in cand.cells.items()}
+        _continue(cand, later, order, style)
+        cand.total = cand.structure + _content(_join(cand.cells["before"]), _join(cand.cells["after"]), printed)
+        if best is None or cand.total > best.total:
+            best = cand
+    assert best is not None
+    extra = best.cells["reason"][len(reason_units):]
+    return Cells(item=_join(best.cells["item"]), before=_join(best.cells["before"]),
+                 after=_join(best.cells["after"]),
+                 reason=reason + [Line(u.line.idx, u.text, u.gap) for u in extra])

@@ -1,0 +1,343 @@
+"""The 変更箇所 table read from the evidence inside its rows, not from its layout (issue #26).
+
+Why: PDF flow text keeps a table's words but not its geometry. Cells come out in the order of the PDF's
+text boxes (the 説明 before the 変更日 or after the 提出時期), wrapped at the column's width with labels cut
+mid-word, short cells side by side on one line, rows cut by page breaks under a repeated header. What
+survives in every layout is what a row says about itself:
+
+- a row has one 変更日 (和暦 or 西暦) and one 提出時期 (事前/事後), either of which may be blank, so either
+  anchors it; a date is a 変更日 only where a row can start (after a 提出時期, or before an item label);
+- its 項目 is a label of the form (a section numeral, 別添/別紙, or what the label matcher resolves);
+- its 説明 sits beside the 提出時期 or before the 変更日, the same side in the whole table;
+- 変更前 and 変更後 are what remains, cut where the line structure cuts (table_cells.py weighs it).
+
+Page furniture (page numbers, the repeated heading and header) is dropped; the cells a page cut continue
+after it. Tab-separated, `pdftotext -layout` and the extended layout (項番, 項目①–④, 変更区分) keep their
+structure and go to the readers of legacy_table.py, which read the seeds whole.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..forms import Form, load_form
+from ..forms.labels import match_label
+from ..legacy import SOURCE_LINES
+from . import legacy_table as old
+from .table_cells import BLANK, LINE, PAGE, SPACE, Line, Style, display_width, join_lines, last_paragraph, solve_cells
+
+_DATE = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
+_TIMINGS = frozenset({"事前", "事後"})
+_PAGE_NO = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}\s*(?:ページ|頁)?|[-‐ー−]\s*\d{1,4}\s*[-‐ー−]|"
+                      r"(?:ページ|P\.?|p\.?)\s*\d{1,4}|第?\d{1,4}\s*(?:ページ|頁))$")
+_BARE_NUMBER = re.compile(r"^\(?\d{1,4}\)?$")
+_SECTION = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)(?![A-Za-z])|^[(（]?別[添紙]")
+_EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
+_RULE = re.compile(r"^[-=_:|+ ─━]*$")
+
+
+@dataclass
+class Anchor:
+    kind: str  # "D" (変更日) or "T" (提出時期)
+    text: str
+    idx: int
+    gap: int
+
+
+Element = Line | Anchor
+
+
+def read_tables(lines: list[str], form: Form | None = None) -> tuple[list[dict], set[int]]:
+    """The legacy rows of every 変更箇所 table in LINES, and the 0-based indexes of the lines they used."""
+    lines = [line.rstrip("\r\n") for line in lines]
+    rows: list[dict] = []
+    used: set[int] = set()
+    j = 0
+    while j < len(lines):
+        if not old._is_heading(lines[j]) or (body := old._header_block(lines, j)) is None:
+            j += 1
+            continue
+        header = [k for k in range(j + 1, body) if lines[k].strip()]
+        parse = _parser(lines, header)
+        found, taken, end = (parse(lines, j, header, body) if parse is not None
+                             else _evidence_table(lines, j, header, body, form))
+        if found:
+            rows.extend(found)
+            used |= taken | set(range(j, body))
+        j = max(end, j + 1)
+    return rows, used
+
+
+def _parser(lines: Sequence[str], header: list[int]):
+    """The legacy reader for layouts that keep their structure (None: PDF flow in the standard six columns)."""
+    if "\t" in lines[header[0]]:
+        return old._tab_table
+    if any(re.search(r"\S {2,}\S", lines[k]) for k in header):
+        return old._positional_table
+    if _EXTENDED.search("".join(old._compact(lines[k]) for k in header)):
+        return old._flow_table
+    return None
+
+
+# ---------------------------------------------------------------- the text as elements, furniture dropped
+
+def _stream(lines: Sequence[str], body: int, heading: str) -> tuple[list[Element], set[int], int]:
+    """Lines and anchors from BODY on; page numbers and repeated headings/headers dropped (a PAGE gap)."""
+    out: list[Element] = []
+    taken: set[int] = set()
+    gap, j = LINE, body
+    while j < len(lines):
+        text = lines[j].strip()
+        if not text or _RULE.match(text):
+            gap = max(gap, BLANK)
+            taken.add(j)
+            j += 1
+            continue
+        end = _furniture_end(lines, j, heading)
+        if end > j:
+            taken.update(range(j, end))
+            gap, j = PAGE, end
+            continue
+        if old._is_heading(text) and old._header_block(lines, j) is not None:
+            break  # the next table
+        out.extend(_elements(text, j, gap))
+        taken.add(j)
+        gap, j = LINE, j + 1
+    return out, taken, j
+
+
+def _furniture_end(lines: Sequence[str], j: int, heading: str) -> int:
+    """Index after the page furniture starting at J (J itself when there is none)."""
+    text = unicodedata.normalize("NFKC", lines[j]).strip()
+    if _PAGE_NO.match(text) or old._compact(text) == heading:
+        return j + 1
+    k = j
+    while k < len(lines) and (old._header_like(lines[k]) or not lines[k].strip() and k > j):
+        k += 1
+    block = "".join(old._compact(lines[n]) for n in range(j, k))
+    if k > j and "変更日" in block and ("変更後" in block or "変更前" in block):
+        return k
+    if _BARE_NUMBER.match(text):
+        nxt = next((line for line in lines[j + 1:j + 6] if line.strip()), None)
+        if nxt is None or old._header_like(nxt) or old._compact(nxt) == heading:
+            return j + 1
+    return j
+
+
+def _tokens(text: str) -> list[str]:
+    return [tok for tok in re.split(r"[ \t]+", text) if tok]
+
+
+def _anchor_kind(token: str) -> str | None:
+    norm = unicodedata.normalize("NFKC", token)
+    if norm in _TIMINGS:
+        return "T"
+    return "D" if _DATE.fullmatch(norm) else None
+
+
+def _elements(text: str, idx: int, gap: int) -> list[Element]:
+    """A line as anchors and text runs; a line holding an anchor beside text is a band of cells side by side."""
+    toks = _tokens(text)
+    kinds = [_anchor_kind(tok) for tok in toks]
+    if not any(kinds):
+        return [Line(idx, text, gap)]
+    out: list[Element] = []
+    run: list[str] = []
+    for tok, kind in zip(toks, kinds):
+        if kind is None:
+            run.append(tok)
+            continue
+        if run:
+            out.append(Line(idx, " ".join(run), gap if not out else SPACE, band=True))
+            run = []
+        out.append(Anchor(kind, tok, idx, gap if not out else SPACE))
+    if run:
+        out.append(Line(idx, " ".join(run), SPACE, band=True))
+    return out
+
+
+# ---------------------------------------------------------------- rows
+
+def _evidence_table(lines: Sequence[str], heading: int, header: list[int], body: int,
+                    form: Form | None) -> old.Parsed:
+    stream, taken, end = _stream(lines, body, old._compact(lines[heading]))
+    header_text = "".join(old._compact(lines[k]) for k in header)
+    table = _Table(stream, form or load_form("全項目"), header_text.find("説明") < header_text.find("変更日"))
+    return table.rows(lines), taken, end
+
+
+class _Table:
+    """One flow table: anchors paired into rows, the 説明 side decided once, cells solved per row."""
+
+    def __init__(self, stream: list[Element], form: Form, header_reason_first: bool) -> None:
+        self.stream = stream
+        self.form = form
+        self.heads = self._heads()
+        lead = [e for e in stream[:self.heads[0][0]] if isinstance(e, Line)] if self.heads else []
+        self.reason_first = bool(lead) and not self._starts_label(lead[0]) or not lead and header_reason_first
+        self.style = self._style()
+        widest = max(self.style.item, self.style.text, self.style.reason) + 4
+        for e in stream:  # a line wider than any column holds several cells side by side
+            if isinstance(e, Line) and e.cols > widest:
+                e.band = True
+        self.printed: set[str] = set()  # compared text of the 変更前/変更後 read so far
+
+    # anchors → rows ----------------------------------------------------------
+
+    def _heads(self) -> list[tuple[int, int | None, int | None]]:
+        """(first element, 変更日 index, 提出時期 index) per row, in order. A date where no row can start is a
+        value (「①実施日」 changes from one date to another) and goes back into the text."""
+        rows: list[list[int | None]] = []  # [head, date, timing]
+        previous: str | None = None
+        for i, e in enumerate(self.stream):
+            if not isinstance(e, Anchor):
+                continue
+            if e.kind == "T":
+                if rows and rows[-1][2] is None and rows[-1][1] is not None:
+                    rows[-1][2] = i
+                else:
+                    rows.append([self._item_start(rows[-1][2] if rows else -1, i), None, i])
+                previous = "T"
+            elif previous in (None, "T") or self._label_follows(i):
+                rows.append([i, i, None])
+                previous = "D"
+            else:
+                self.stream[i] = Line(e.idx, e.text, e.gap, band=e.gap == SPACE or self._same_line(i))
+        return [(head, date, timing) for head, date, timing in rows]
+
+    def _same_line(self, i: int) -> bool:
+        return i + 1 < len(self.stream) and self.stream[i + 1].idx == self.stream[i].idx
+
+    def _label_follows(self, i: int) -> bool:
+        nxt = next((e for e in self.stream[i + 1:i + 2] if isinstance(e, Line)), None)
+        return nxt is not None and self._starts_label(nxt)
+
+    def _starts_label(self, line: Line) -> bool:
+        text = unicodedata.normalize("NFKC", line.text)
+        return bool(_SECTION.match(text)) or _label_tail(self.form, line.text) is not None
+
+    def _item_start(self, after: int, timing: int) -> int:
+        """Where a row without 変更日 begins: the first line after the last 提出時期 that starts an item label."""
+        for i in range(after + 1, timing):
+            e = self.stream[i]
+            if isinstance(e, Line) and e.gap != SPACE and _SECTION.match(unicodedata.normalize("NFKC", e.text)):
+                return i
+        return after + 1
+
+    # widths ------------------------------------------------------------------
+
+    def _style(self) -> Style:
+        """Column widths in display columns (from the wrapped lines, which are full but for a cell's last)
+        and whether blank lines part the cells (pdftotext prints one after each text block)."""
+        item, text, reason = [], [], []
+        blank = 0
+        for n, (head, date, timing) in enumerate(self.heads):
+            stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
+            lines = [e for e in self.stream[head:stop] if isinstance(e, Line)]
+            if date is not None and lines and not lines[0].band:
+                item.append(lines[0].cols)
+                blank += lines[0].gap == BLANK
+            text.extend(line.cols for line in lines[1:] if not line.band)
+            if timing is not None and not self.reason_first:
+                page = _parts(self._lines(timing + 1, stop))[0]
+                reason.extend(e.cols for e in page if e.gap != PAGE and not e.band)
+        dated = sum(1 for _, date, _ in self.heads if date is not None)
+        width = _typical(text)
+        return Style(item=_typical(item) or width, text=width, reason=_typical(reason) or width,
+                     blank=dated > 0 and blank >= dated / 2)
+
+    def _lines(self, start: int, stop: int) -> list[Line]:
+        return [e for e in self.stream[start:stop] if isinstance(e, Line)]
+
+    # rows → cells ------------------------------------------------------------
+
+    def rows(self, lines: Sequence[str]) -> list[dict]:
+        out = []
+        carry = self._lines(0, self.heads[0][0]) if self.reason_first and self.heads else []
+        for n, (head, date, timing) in enumerate(self.heads):
+            stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
+            row, carry = self._row(head, date, timing, stop, carry, last=n + 1 == len(self.heads))
+            row[SOURCE_LINES] = old._source_lines(row.pop("_idxs"), lines)
+            out.append(row)
+        return out
+
+    def _row(self, head: int, date: int | None, timing: int | None, stop: int, carry: list[Line],
+             last: bool) -> tuple[dict, list[Line]]:
+        """One row's cells, and the 説明 it leaves for the next row (when the 説明 comes first)."""
+        inner = self._lines(head, timing if timing is not None else stop)
+        after = self._lines(timing + 1, stop) if timing is not None else []
+        nxt: list[Line] = []
+        if self.reason_first:
+            reason = carry
+            if not last:
+                nxt = self._reason_of_next(after if timing is not None else inner, timing is not None)
+        elif timing is not None:
+            reason = _parts(after)[0] if after and after[0].gap != PAGE else []
+        else:
+            part = _parts(inner)[0]
+            reason = part[last_paragraph(part, self.style.reason):]
+        taken = {id(e) for e in reason + nxt}
+        rest = [e for e in inner + after if id(e) not in taken]
+        cells = solve_cells(_parts(rest), reason, self.style, lambda text: _label_tail(self.form, text),
+                            reason_first=self.reason_first, printed=frozenset(self.printed))
+        self.printed.update(key for key in (_compact(cells.before), _compact(cells.after)) if key)
+        row = {"変更日": self.stream[date].text if date is not None else "", "項目": cells.item,
+               "変更前の記載": cells.before, "変更後の記載": cells.after,
+               "提出時期": self.stream[timing].text if timing is not None else "",
+               "提出時期に係る説明": join_lines(cells.reason)}
+        anchors = {self.stream[i].idx for i in (date, timing) if i is not None}
+        row["_idxs"] = sorted({e.idx for e in rest + cells.reason} | anchors)
+        return row, nxt
+
+    def _reason_of_next(self, tail: list[Line], timed: bool) -> list[Line]:
+        """The next row's 説明, printed before its 変更日: all that follows this row's 提出時期 on its page, or the
+        last paragraph after a page break (the cells the break cut come first) or of an untimed row."""
+        if timed and not any(line.gap == PAGE for line in tail):
+            return tail
+        part = _parts(tail)[-1] if tail else []
+        return part[last_paragraph(part, self.style.reason):] if part else []
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _parts(lines: list[Line]) -> list[list[Line]]:
+    """Lines cut at page breaks."""
+    parts: list[list[Line]] = [[]]
+    for line in lines:
+        if line.gap == PAGE and parts[-1]:
+            parts.append([])
+        parts[-1].append(line)
+    return parts
+
+
+def _typical(widths: list[int]) -> int:
+    """The width of a column: wrapped text fills every line but a cell's last, so the commonest width among
+    the longer half of the lines (lines of cells side by side are few and vary)."""
+    if not widths:
+        return 0
+    ordered = sorted(widths)
+    upper = Counter(ordered[len(ordered) // 2:])
+    return max(upper.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+
+
+@lru_cache(maxsize=4096)
+def _label_cached(form_name: str, squashed: str) -> int | None:
+    form = load_form(form_name)
+    for tail in (0, 3, 8, 20):
+        if match_label(form, squashed, max_tail=tail) is not None:
+            return tail
+    return None
+
+
+def _label_tail(form: Form, text: str) -> int | None:
+    """How many characters follow the item name the label matcher finds at the end of TEXT (None: no item)."""
+    return _label_cached(form.form, text)
+
+
+__all__ = ["read_tables", "display_width"]
