@@ -91,6 +91,8 @@ def _units(lines: list[Line]) -> list[_Unit]:
     return out
 
 
+LabelFit = tuple[int, tuple[str, ...]]  # characters after the item's name, the item's path of ids
+Label = Callable[[str], LabelFit | None]
 _LATIN_WORD = re.compile(r"^[A-Za-z0-9@:/._\-]+")
 
 
@@ -137,7 +139,7 @@ def _cut_score(units: list[_Unit], p: int, width: int, style: Style) -> float:
     if prev.band:
         return 2.0
     if style.blank:
-        return -3.0
+        return -4.0
     if _full(prev, width, units[p].text):
         return -1.5
     return 1.5 if _short(prev, width, units[p].text) else 0.0
@@ -172,10 +174,27 @@ def _affix(b: str, a: str) -> int:
 
 
 def _alike(b: str, a: str) -> float:
-    """Up to 6: the texts are alike beyond what two texts on one subject share, and open or close alike."""
+    """Up to 6: the texts are alike beyond what two halves of one text share (measured on the published rows:
+    nine in ten such halves have a ratio under 0.35 and openings under 0.35), and open or close alike."""
     whole = max(0.0, fuzz.ratio(b, a) / 100 - 0.35) / 0.65
-    opening = fuzz.ratio(b[:12], a[:12]) / 100 if min(len(b), len(a)) >= 4 else 0.0
-    return 3.0 * whole + 0.1 * min(_affix(b, a), 20) + 1.0 * opening
+    opening = max(0.0, fuzz.ratio(b[:12], a[:12]) / 100 - 0.25) / 0.75 if min(len(b), len(a)) >= 4 else 0.0
+    return 3.0 * whole + 0.1 * min(_affix(b, a), 20) + 1.0 * opening + _headings(b, a)
+
+
+_HEADING = re.compile(r"^[【〈<＜≪《\[［]([^】〉>＞≫》\]］]{1,40})[】〉>＞≫》\]］]")
+_ANY_HEADING = re.compile(r"[【〈<＜≪《\[［]([^】〉>＞≫》\]］]{1,40})[】〉>＞≫》\]］]")
+
+
+def _headings(b: str, a: str) -> float:
+    """Bracketed headings (「【情報照会】」, 「<長野市における措置>」) line up: up to +2 when both cells open
+    with headings that say the same (「【別表第2における情報照会】」 → 「【情報照会】」; 「…における措置」 alone is
+    not the same), -1.5 when 変更後 does not open with one but holds one like 変更前's (the cut belongs there)."""
+    hb, ha = _HEADING.match(b), _HEADING.match(a)
+    if hb and ha:
+        return 2.0 * max(0.0, fuzz.partial_ratio(hb[1], ha[1]) / 100 - 0.7) / 0.3
+    if hb and any(fuzz.partial_ratio(hb[1], m[1]) >= 90 for m in _ANY_HEADING.finditer(a)):
+        return -1.5
+    return 0.0
 
 
 def _content(before: str, after: str, printed: frozenset[str] = frozenset()) -> float:
@@ -191,7 +210,7 @@ def _content(before: str, after: str, printed: frozenset[str] = frozenset()) -> 
         score += 2.0
     if b.startswith("左記"):
         score -= 2.0
-    if "右記" in b and b.rfind("右記") >= len(b) - 20:  # 「（右記の内容を新たに追加）」 closes the cell
+    if "右記" in b and b.rfind("右記") >= len(b) - 14:  # 「（右記の内容を新たに追加）」 closes the cell
         score += 2.0
     if "右記" in a:
         score -= 1.0
@@ -261,7 +280,7 @@ class _Candidate:
     total: float = 0.0
 
 
-def _first_part(units: list[_Unit], style: Style, label: Callable[[str], int | None]) -> list[_Candidate]:
+def _first_part(units: list[_Unit], style: Style, label: Label) -> list[_Candidate]:
     """The best ways to cut the first part into 項目 | 変更前 | 変更後, by structure and label."""
     n = len(units)
     if n == 1:
@@ -269,18 +288,7 @@ def _first_part(units: list[_Unit], style: Style, label: Callable[[str], int | N
     inside = [0.0] + [_inside_penalty(units, p, style) for p in range(1, n)]
     lists = _list_cuts(units)
     base = sum(inside)
-    items = []
-    short_inside = 0.0
-    for k1 in range(1, min(n - 1, _MAX_ITEM_UNITS) + 1):
-        if k1 > 1 and units[k1 - 1].gap == LINE and _short(units[k1 - 2].line, style.item, units[k1 - 1].text):
-            short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
-        cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
-        text = _join(units[:k1])
-        tail = label(text) if cut > -2 or k1 <= 3 else None
-        lone = -2.0 if k1 > 1 and _key(units[k1 - 1].text) in _NONE else 0.0  # 「－」 is a cell of its own
-        items.append((cut + short_inside + _label_score(tail) + lone, k1))
-    items.sort(reverse=True)
-    items = [(score, k1) for score, k1 in items if score >= items[0][0] - _ITEM_MARGIN]
+    items = _item_ends(units, style, label, inside, lists)
     out = []
     for item_score, k1 in items[:_BEAM]:
         for k2 in range(k1, n):
@@ -292,13 +300,42 @@ def _first_part(units: list[_Unit], style: Style, label: Callable[[str], int | N
     return out
 
 
+def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[float],
+               lists: list[float]) -> list[tuple[float, int]]:
+    """Where the 項目 may end, best first (within _ITEM_MARGIN of the best): after a line the label fills but
+    for its last, where the label matcher finds the item's name at the very end. Text that follows a name
+    already complete at an earlier line end is the next cell's (「…②システムの機能」「①本人確認情報の更新」),
+    unless it ends at a name again (「Ⅳ　その他のリスク対策」「３、その他のリスク対策」: a deeper item)."""
+    scored: list[tuple[float, int, LabelFit | None]] = []
+    short_inside = 0.0
+    for k1 in range(1, min(len(units) - 1, _MAX_ITEM_UNITS) + 1):
+        if k1 > 1 and units[k1 - 1].gap == LINE and _short(units[k1 - 2].line, style.item, units[k1 - 1].text):
+            short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
+        cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
+        fit = label(_join(units[:k1])) if cut > -2 or k1 <= 3 else None
+        lone = -2.0 if k1 > 1 and _key(units[k1 - 1].text) in _NONE else 0.0  # 「－」 is a cell of its own
+        scored.append((cut + short_inside + _label_score(fit[0] if fit else None) + lone, k1, fit))
+    items = []
+    complete: list[tuple[str, ...]] = []  # paths of the items named whole at an earlier line end
+    for score, k1, fit in scored:
+        whole = fit is not None and fit[0] <= 3 and units[k1 - 1].gap != SPACE
+        if complete:  # a label path that goes on must end at a name again, deeper down the same path
+            deeper = whole and any(fit[1][:len(path)] == path and len(fit[1]) > len(path) for path in complete)
+            score += 0.75 if deeper else -1.0 if whole else -2.0
+        if whole:
+            complete.append(fit[1])
+        items.append((score, k1))
+    items.sort(reverse=True)
+    return [(score, k1) for score, k1 in items if score >= items[0][0] - _ITEM_MARGIN]
+
+
 def _page_cut(units: list[_Unit], p: int, width: int, style: Style) -> float:
     """How much likelier the boundary before units[p] is if the cell before it ran on to the next page: such
     a cell fills its last line, where a cell that ended seldom does."""
     if units[p].gap != LINE or units[p - 1].line.band or style.blank:
         return 0.0
     prev, nxt = units[p - 1].line, units[p].text
-    page = 1.0 if _full(prev, width, nxt) else -1.5 if _short(prev, width, nxt) else 0.0
+    page = 1.0 if _full(prev, width, nxt) else 0.0  # a page may also fall where a paragraph ends
     return page - _cut_score(units, p, width, style)
 
 
@@ -332,7 +369,7 @@ def _assign(units: list[_Unit], cells: list[str], prev: dict[str, list[_Unit]], 
             ending = 0.0
             for c in cells:
                 full = _full(prev[c][-1].line, widths.get(c, style.text)) if prev.get(c) else False
-                ending += (0.5 if full else -1.0) if c in chosen else (-1.0 if full else 0.0)
+                ending += (0.5 if full else -0.5) if c in chosen else (-0.5 if full else 0.0)
             for cuts in combinations(range(1, n), m - 1):
                 score = ending
                 bounds = [0, *cuts, n]
@@ -361,7 +398,7 @@ def _continue(cand: _Candidate, parts: list[list[_Unit]], order: list[str], styl
 # ---------------------------------------------------------------- the row
 
 def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
-                label: Callable[[str], int | None], reason_first: bool,
+                label: Label, reason_first: bool,
                 printed: frozenset[str] = frozenset()) -> Cells:
     """項目, 変更前, 変更後 (and the 説明's continuation) of a row whose non-anchor lines are PARTS (cut at page
     breaks; the first holds every cell's start) and whose 説明 starts with REASON; PRINTED holds the

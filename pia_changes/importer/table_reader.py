@@ -28,7 +28,7 @@ from ..forms import Form, load_form
 from ..forms.labels import match_label
 from ..legacy import SOURCE_LINES
 from . import legacy_table as old
-from .table_cells import BLANK, LINE, PAGE, SPACE, Line, Style, display_width, join_lines, last_paragraph, solve_cells
+from .table_cells import BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width, join_lines, last_paragraph, solve_cells
 
 _DATE = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
 _TIMINGS = frozenset({"事前", "事後"})
@@ -185,6 +185,7 @@ class _Table:
             if isinstance(e, Line) and e.cols > widest:
                 e.band = True
         self.printed: set[str] = set()  # compared text of the 変更前/変更後 read so far
+        self.reasons = self._known_reasons()
 
     # anchors → rows ----------------------------------------------------------
 
@@ -218,7 +219,7 @@ class _Table:
 
     def _starts_label(self, line: Line) -> bool:
         text = unicodedata.normalize("NFKC", line.text)
-        return bool(_SECTION.match(text)) or _label_tail(self.form, line.text) is not None
+        return bool(_SECTION.match(text)) or _label_fit(self.form, line.text) is not None
 
     def _item_start(self, after: int, timing: int) -> int:
         """Where a row without 変更日 begins: the first line after the last 提出時期 that starts an item label."""
@@ -279,10 +280,10 @@ class _Table:
             reason = _parts(after)[0] if after and after[0].gap != PAGE else []
         else:
             part = _parts(inner)[0]
-            reason = part[last_paragraph(part, self.style.reason):]
+            reason = part[self._reason_start(part):]
         taken = {id(e) for e in reason + nxt}
         rest = [e for e in inner + after if id(e) not in taken]
-        cells = solve_cells(_parts(rest), reason, self.style, lambda text: _label_tail(self.form, text),
+        cells = solve_cells(_parts(rest), reason, self.style, lambda text: _label_fit(self.form, text),
                             reason_first=self.reason_first, printed=frozenset(self.printed))
         self.printed.update(key for key in (_compact(cells.before), _compact(cells.after)) if key)
         row = {"変更日": self.stream[date].text if date is not None else "", "項目": cells.item,
@@ -299,7 +300,27 @@ class _Table:
         if timed and not any(line.gap == PAGE for line in tail):
             return tail
         part = _parts(tail)[-1] if tail else []
-        return part[last_paragraph(part, self.style.reason):] if part else []
+        return part[self._reason_start(part):] if part else []
+
+    def _reason_start(self, part: list[Line]) -> int:
+        """Where the 説明 that closes PART starts: at a wording this table prints as a 説明 beside a 提出時期
+        (「住民基本台帳システムの標準化による」 ten times over), else at its last paragraph."""
+        for k in range(len(part) - 1, max(-1, len(part) - 12), -1):
+            if _compact(join_lines(part[k:])) in self.reasons and (k == 0 or part[k].gap != SPACE):
+                return k
+        return last_paragraph(part, self.style.reason)
+
+    def _known_reasons(self) -> set[str]:
+        """The 説明 this table prints where nothing else can stand: after a 提出時期 on its page (説明 last), or
+        between a 提出時期 and the next 変更日 with no page break between (説明 first)."""
+        known = set()
+        for n, (_, _, timing) in enumerate(self.heads):
+            stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
+            after = self._lines(timing + 1, stop) if timing is not None else []
+            if after and (self.reason_first and not any(e.gap == PAGE for e in after)
+                          or not self.reason_first and after[0].gap != PAGE):
+                known.add(_compact(join_lines(_parts(after)[0])))
+        return known - {""}
 
 
 def _compact(text: str) -> str:
@@ -326,17 +347,18 @@ def _typical(widths: list[int]) -> int:
     return max(upper.items(), key=lambda kv: (kv[1], -kv[0]))[0]
 
 
-@lru_cache(maxsize=4096)
-def _label_cached(form_name: str, squashed: str) -> int | None:
+@lru_cache(maxsize=8192)
+def _label_cached(form_name: str, text: str) -> LabelFit | None:
     form = load_form(form_name)
     for tail in (0, 3, 8, 20):
-        if match_label(form, squashed, max_tail=tail) is not None:
-            return tail
+        if (match := match_label(form, text, max_tail=tail)) is not None:
+            return tail, tuple(node.id for node in match.node.ancestors()) + (match.node.id,)
     return None
 
 
-def _label_tail(form: Form, text: str) -> int | None:
-    """How many characters follow the item name the label matcher finds at the end of TEXT (None: no item)."""
+def _label_fit(form: Form, text: str) -> LabelFit | None:
+    """The item the label matcher finds at the end of TEXT: how many characters follow its name (0, 3, 8 or
+    20 at most) and its path of ids; None when TEXT names no item."""
     return _label_cached(form.form, text)
 
 
