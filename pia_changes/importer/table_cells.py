@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -280,15 +281,16 @@ class _Candidate:
     total: float = 0.0
 
 
-def _first_part(units: list[_Unit], style: Style, label: Label) -> list[_Candidate]:
-    """The best ways to cut the first part into 項目 | 変更前 | 変更後, by structure and label."""
+def _first_part(units: list[_Unit], style: Style, label: Label, paged: bool) -> list[_Candidate]:
+    """The best ways to cut the first part into 項目 | 変更前 | 変更後, by structure and label (PAGED: the
+    row goes on after a page break, so a cell may stop on a full line and go on there)."""
     n = len(units)
     if n == 1:
         return [_Candidate(1, 1, 0.0)]
     inside = [0.0] + [_inside_penalty(units, p, style) for p in range(1, n)]
     lists = _list_cuts(units)
     base = sum(inside)
-    items = _item_ends(units, style, label, inside, lists)
+    items = _item_ends(units, style, label, inside, lists, paged)
     out = []
     for item_score, k1 in items[:_BEAM]:
         for k2 in range(k1, n):
@@ -301,25 +303,27 @@ def _first_part(units: list[_Unit], style: Style, label: Label) -> list[_Candida
 
 
 def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[float],
-               lists: list[float]) -> list[tuple[float, int]]:
+               lists: list[float], paged: bool) -> list[tuple[float, int]]:
     """Where the 項目 may end, best first (within _ITEM_MARGIN of the best): after a line the label fills but
     for its last, where the label matcher finds the item's name at the very end. Text that follows a name
     already complete at an earlier line end is the next cell's (「…②システムの機能」「①本人確認情報の更新」),
     unless it ends at a name again (「Ⅳ　その他のリスク対策」「３、その他のリスク対策」: a deeper item)."""
     scored: list[tuple[float, int, LabelFit | None]] = []
     short_inside = 0.0
+    again = _recurring(units)
     for k1 in range(1, min(len(units) - 1, _MAX_ITEM_UNITS) + 1):
         if k1 > 1 and units[k1 - 1].gap == LINE and _short(units[k1 - 2].line, style.item, units[k1 - 1].text):
             short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
         cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
         fit = label(_join(units[:k1])) if cut > -2 or k1 <= 3 else None
         lone = -2.0 if k1 > 1 and _key(units[k1 - 1].text) in _NONE else 0.0  # 「－」 is a cell of its own
-        scored.append((cut + short_inside + _label_score(fit[0] if fit else None) + lone, k1, fit))
+        scored.append((cut + short_inside + _label_score(fit[0] if fit else None) + lone + again[k1], k1, fit))
     items = []
     complete: list[tuple[str, ...]] = []  # paths of the items named whole at an earlier line end
     for score, k1, fit in scored:
         whole = fit is not None and fit[0] <= 3 and units[k1 - 1].gap != SPACE
-        if complete:  # a label path that goes on must end at a name again, deeper down the same path
+        cut_by_page = paged and _full(units[k1 - 1].line, style.item, units[k1].text if k1 < len(units) else "")
+        if complete and not cut_by_page:  # a label path that goes on must end at a name again, deeper down
             deeper = whole and any(fit[1][:len(path)] == path and len(fit[1]) > len(path) for path in complete)
             score += 0.75 if deeper else -1.0 if whole else -2.0
         if whole:
@@ -327,6 +331,18 @@ def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[floa
         items.append((score, k1))
     items.sort(reverse=True)
     return [(score, k1) for score, k1 in items if score >= items[0][0] - _ITEM_MARGIN]
+
+
+def _recurring(units: list[_Unit]) -> list[float]:
+    """Per item end, -2 when the item's last line is printed again later in the row as a paragraph's first:
+    変更前 and 変更後 open alike (「1　本人確認情報の更新に関する事務」 twice), a label is not repeated."""
+    starts = Counter(_key(u.text) for p, u in enumerate(units) if p and u.gap != SPACE)
+    out = [0.0]
+    for k1 in range(1, len(units) + 1):
+        key = _key(units[k1 - 1].text)
+        later = starts[key] - (units[k1 - 1].gap != SPACE and k1 > 1)
+        out.append(-2.0 if len(key) >= 5 and later > 0 else 0.0)
+    return out
 
 
 def _page_cut(units: list[_Unit], p: int, width: int, style: Style) -> float:
@@ -373,26 +389,56 @@ def _assign(units: list[_Unit], cells: list[str], prev: dict[str, list[_Unit]], 
             for cuts in combinations(range(1, n), m - 1):
                 score = ending
                 bounds = [0, *cuts, n]
-                for p in cuts:
-                    score += _cut_score(units, p, style.text, style) - _inside_penalty(units, p, style)
+                for p in cuts:  # cutting is optional here: a cut must earn more than a paragraph's end does
+                    score += _cut_score(units, p, style.text, style) - _inside_penalty(units, p, style) - 1.5
                 share = {c: units[bounds[i]:bounds[i + 1]] for i, c in enumerate(chosen)}
+                score += sum(_joins(prev.get(c), got) for c, got in share.items())
                 out.append((score, share))
     out.sort(key=lambda pair: pair[0], reverse=True)
     return out[:_BEAM]
 
 
-def _continue(cand: _Candidate, parts: list[list[_Unit]], order: list[str], style: Style) -> None:
-    """Carry the candidate through the later parts, best share per part."""
+_SENTENCE_END = frozenset("。．.！？!?）)」』】〉>＞")
+
+
+def _joins(before: list[_Unit] | None, nxt: list[_Unit]) -> float:
+    """-1 when a cell stopped mid-sentence and what would continue it opens a new paragraph (a bullet, a
+    number, a bracketed heading): 「…操作によって実施」 goes on with 「される。」, not with 「・保管期間…」."""
+    if not before or not nxt:
+        return 0.0
+    last, first = before[-1].text.rstrip(), nxt[0].text.lstrip()
+    opens = first[:1] in _BULLETS or first[:1] in "【〈<＜" or enumerator(first) is not None
+    return -1.0 if last and last[-1] not in _SENTENCE_END and opens else 0.0
+
+
+def _continue(cand: _Candidate, parts: list[list[_Unit]], order: list[str], style: Style, label: Label) -> None:
+    """Carry the candidate through the later parts, the best share of each part."""
     for units in parts:
         cells, _ = _continuing(cand.last, order, style)
         options = _assign(units, cells or [c for c in order if c != "reason"], cand.last, style)
         if not options:
             continue
-        score, share = options[0]
-        cand.structure += score + sum(cand.page_cut.pop(c, 0.0) for c in share)
-        cand.last = share
-        for c, got in share.items():
+        best = max(options, key=lambda option: option[0] + _carried(cand, option[1], label))
+        cand.structure += best[0] + _carried(cand, best[1], label)
+        for c in best[1]:
+            cand.page_cut.pop(c, None)
+        cand.last = best[1]
+        for c, got in best[1].items():
             cand.cells.setdefault(c, []).extend(got)
+
+
+def _carried(cand: _Candidate, share: dict[str, list[_Unit]], label: Label) -> float:
+    """What carrying SHARE over says: the cells' first-part ends (see _page_cut) and, for the 項目, whether
+    the label still ends at a name (「…⑦時期・頻度」 is whole; 「…子育て支援事業の実施に関する事務」 after it
+    is the next cell's) or comes to end at one only now (「…②シス」 「テムの機能」)."""
+    score = sum(cand.page_cut.get(c, 0.0) for c in share)
+    if share.get("item"):
+        before = label(_join(cand.cells["item"]))
+        after = label(_join(cand.cells["item"] + share["item"]))
+        whole_before = before is not None and before[0] <= 3
+        whole_after = after is not None and after[0] <= 3
+        score += -2.0 if whole_before and not whole_after else 1.0 if whole_after and not whole_before else 0.0
+    return score
 
 
 # ---------------------------------------------------------------- the row
@@ -410,7 +456,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
     later = [_units(p) for p in parts[1:]]
     order = ["reason", "item", "before", "after"] if reason_first else ["item", "before", "after", "reason"]
     reason_units = _units(reason)
-    candidates = _first_part(first, style, label)
+    candidates = _first_part(first, style, label, paged=bool(later))
     for cand in candidates:
         texts = _cells_of(first, cand)
         cand.total = cand.structure + _content(_join(texts["before"]), _join(texts["after"]), printed)
@@ -420,7 +466,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
         cand.cells = {c: list(u) for c, u in _cells_of(first, cand).items()}
         cand.cells["reason"] = list(reason_units)
         cand.last = {c: list(u) for c, u in cand.cells.items()}
-        _continue(cand, later, order, style)
+        _continue(cand, later, order, style, label)
         cand.total = cand.structure + _content(_join(cand.cells["before"]), _join(cand.cells["after"]), printed)
         if best is None or cand.total > best.total:
             best = cand
