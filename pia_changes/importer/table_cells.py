@@ -28,6 +28,7 @@ _TOLERANCE = 2  # display columns: a full line may end one wide character short 
 _WS = re.compile(r"\s+")
 _NONE = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
 _MAX_ITEM_UNITS = 40
+_MAX_ITEM_CHARS = 200  # the longest of the 248 published 項目 has 130 characters
 _BEAM = 6
 _PAGE_BEAM = 24  # a page break's evidence can turn the ranking round: more candidates go through it
 _ITEM_MARGIN = 3.5  # the 項目 is settled by its own evidence; only near-ties are left to the other cells
@@ -72,6 +73,10 @@ class _Unit:
     text: str
     line: Line
     gap: int
+
+    @cached_property
+    def key(self) -> str:
+        return _key(self.text)
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -198,11 +203,14 @@ def _headings(b: str, a: str) -> float:
     return 0.0
 
 
-def _content(before: str, after: str, printed: frozenset[str] = frozenset()) -> float:
-    """How well BEFORE and AFTER read as the 変更前 and 変更後 of one item: alike (an edit keeps most of the
+def _keyed(units: list[_Unit]) -> str:
+    return "".join(u.key for u in units)
+
+
+def _content(b: str, a: str, printed: frozenset[str] = frozenset()) -> float:
+    """How well B and A (compared text) read as the 変更前 and 変更後 of one item: alike (an edit keeps most of the
     text, often its start or end), marked as such by the publisher's pointers, or printed whole in another
     row of the table (it accumulates: a later change's 変更前 is often an earlier one's 変更後)."""
-    b, a = _key(before), _key(after)
     if not a:
         return -4.0
     repeated = 1.5 * ((len(b) > 1 and b in printed) + (len(a) > 1 and a in printed))
@@ -311,12 +319,16 @@ def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[floa
     scored: list[tuple[float, int, LabelFit | None]] = []
     short_inside = 0.0
     again = _recurring(units)
+    length = 0
     for k1 in range(1, min(len(units) - 1, _MAX_ITEM_UNITS) + 1):
+        length += len(units[k1 - 1].text)
+        if length > _MAX_ITEM_CHARS:
+            break
         if k1 > 1 and units[k1 - 1].gap == LINE and _short(units[k1 - 2].line, style.item, units[k1 - 1].text):
             short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
         cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
         fit = label(_join(units[:k1])) if cut > -2 or k1 <= 3 else None
-        lone = -2.0 if k1 > 1 and _key(units[k1 - 1].text) in _NONE else 0.0  # 「－」 is a cell of its own
+        lone = -2.0 if k1 > 1 and units[k1 - 1].key in _NONE else 0.0  # 「－」 is a cell of its own
         scored.append((cut + short_inside + _label_score(fit[0] if fit else None) + lone + again[k1], k1, fit))
     items = []
     complete: list[tuple[str, ...]] = []  # paths of the items named whole at an earlier line end
@@ -336,10 +348,10 @@ def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[floa
 def _recurring(units: list[_Unit]) -> list[float]:
     """Per item end, -2 when the item's last line is printed again later in the row as a paragraph's first:
     変更前 and 変更後 open alike (「1　本人確認情報の更新に関する事務」 twice), a label is not repeated."""
-    starts = Counter(_key(u.text) for p, u in enumerate(units) if p and u.gap != SPACE)
+    starts = Counter(u.key for p, u in enumerate(units) if p and u.gap != SPACE)
     out = [0.0]
     for k1 in range(1, len(units) + 1):
-        key = _key(units[k1 - 1].text)
+        key = units[k1 - 1].key
         later = starts[key] - (units[k1 - 1].gap != SPACE and k1 > 1)
         out.append(-2.0 if len(key) >= 5 and later > 0 else 0.0)
     return out
@@ -459,7 +471,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
     candidates = _first_part(first, style, label, paged=bool(later))
     for cand in candidates:
         texts = _cells_of(first, cand)
-        cand.total = cand.structure + _content(_join(texts["before"]), _join(texts["after"]), printed)
+        cand.total = cand.structure + _content(_keyed(texts["before"]), _keyed(texts["after"]), printed)
     candidates.sort(key=lambda c: c.total, reverse=True)
     best: _Candidate | None = None
     for cand in candidates[:_PAGE_BEAM] if later else candidates[:1]:
@@ -467,7 +479,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
         cand.cells["reason"] = list(reason_units)
         cand.last = {c: list(u) for c, u in cand.cells.items()}
         _continue(cand, later, order, style, label)
-        cand.total = cand.structure + _content(_join(cand.cells["before"]), _join(cand.cells["after"]), printed)
+        cand.total = cand.structure + _content(_keyed(cand.cells["before"]), _keyed(cand.cells["after"]), printed)
         if best is None or cand.total > best.total:
             best = cand
     assert best is not None

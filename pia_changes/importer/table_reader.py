@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..forms import Form, load_form
-from ..forms.labels import match_label
+from ..forms.labels import match_label, squash
 from ..legacy import SOURCE_LINES
 from . import legacy_table as old
 from .table_cells import BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width, join_lines, last_paragraph, solve_cells
@@ -38,6 +38,7 @@ _BARE_NUMBER = re.compile(r"^\(?\d{1,4}\)?$")
 _SECTION = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)(?![A-Za-z])|^[(（]?別[添紙]")
 _EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
+_TAILS = (0, 3, 8, 20)  # characters the label matcher may find after an item's name, tried in this order
 
 
 @dataclass
@@ -348,18 +349,25 @@ def _typical(widths: list[int]) -> int:
 
 
 @lru_cache(maxsize=8192)
-def _label_cached(form_name: str, text: str) -> LabelFit | None:
+def _label_cached(form_name: str, squashed: str) -> LabelFit | None:
     form = load_form(form_name)
-    for tail in (0, 3, 8, 20):
-        if (match := match_label(form, text, max_tail=tail)) is not None:
+    if match_label(form, squashed, max_tail=_TAILS[-1]) is None:
+        return None  # most texts tried are no label: one call settles them
+    for tail in _TAILS:
+        if (match := match_label(form, squashed, max_tail=tail)) is not None:
             return tail, tuple(node.id for node in match.node.ancestors()) + (match.node.id,)
     return None
+
+
+@lru_cache(maxsize=16384)
+def _squashed(text: str) -> str:
+    return squash(text)
 
 
 def _label_fit(form: Form, text: str) -> LabelFit | None:
     """The item the label matcher finds at the end of TEXT: how many characters follow its name (0, 3, 8 or
     20 at most) and its path of ids; None when TEXT names no item."""
-    return _label_cached(form.form, text)
+    return _label_cached(form.form, _squashed(text))
 
 
 __all__ = ["read_tables", "display_width"]
