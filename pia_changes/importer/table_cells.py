@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 
-from rapidfuzz import fuzz
+from .cell_text import BULLETS, KATAKANA, NO_START, PLACEHOLDERS, SENTENCE_END, compared, enumerator, pair_score
 
 SPACE, LINE, BLANK, PAGE = 0, 1, 2, 3  # what stands before a line or unit
 _TOLERANCE = 2  # display columns: a full line may end one wide character short (a character that did not fit)
-_WS = re.compile(r"\s+")
-_NONE = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
 _MAX_ITEM_UNITS = 40
 _MAX_ITEM_CHARS = 200  # the longest of the 248 published 項目 has 130 characters
 _BEAM = 6
@@ -76,7 +74,7 @@ class _Unit:
 
     @cached_property
     def key(self) -> str:
-        return _key(self.text)
+        return compared(self.text)
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -167,87 +165,8 @@ def _label_score(tail: int | None) -> float:
     return {0: 2.5, 3: 2.0, 8: 1.0}.get(tail, 0.5)
 
 
-def _key(text: str) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _affix(b: str, a: str) -> int:
-    """Characters that BEFORE and AFTER share at their start and at their end (an edit keeps the rest)."""
-    n = min(len(b), len(a))
-    head = next((i for i in range(n) if b[i] != a[i]), n)
-    tail = next((i for i in range(n - head) if b[-1 - i] != a[-1 - i]), n - head)
-    return head + tail
-
-
-def _alike(b: str, a: str) -> float:
-    """Up to 6: the texts are alike beyond what two halves of one text share (measured on the published rows:
-    nine in ten such halves have a ratio under 0.35 and openings under 0.35), and open or close alike."""
-    whole = max(0.0, fuzz.ratio(b, a) / 100 - 0.35) / 0.65
-    opening = max(0.0, fuzz.ratio(b[:12], a[:12]) / 100 - 0.25) / 0.75 if min(len(b), len(a)) >= 4 else 0.0
-    return 3.0 * whole + 0.1 * min(_affix(b, a), 20) + 1.0 * opening + _headings(b, a)
-
-
-_HEADING = re.compile(r"^[【〈<＜≪《\[［]([^】〉>＞≫》\]］]{1,40})[】〉>＞≫》\]］]")
-_ANY_HEADING = re.compile(r"[【〈<＜≪《\[［]([^】〉>＞≫》\]］]{1,40})[】〉>＞≫》\]］]")
-
-
-def _headings(b: str, a: str) -> float:
-    """Bracketed headings (「【情報照会】」, 「<長野市における措置>」) line up: up to +2 when both cells open
-    with headings that say the same (「【別表第2における情報照会】」 → 「【情報照会】」; 「…における措置」 alone is
-    not the same), -1.5 when 変更後 does not open with one but holds one like 変更前's (the cut belongs there)."""
-    hb, ha = _HEADING.match(b), _HEADING.match(a)
-    if hb and ha:
-        return 2.0 * max(0.0, fuzz.partial_ratio(hb[1], ha[1]) / 100 - 0.7) / 0.3
-    if hb and any(fuzz.partial_ratio(hb[1], m[1]) >= 90 for m in _ANY_HEADING.finditer(a)):
-        return -1.5
-    return 0.0
-
-
 def _keyed(units: list[_Unit]) -> str:
     return "".join(u.key for u in units)
-
-
-def _content(b: str, a: str, printed: frozenset[str] = frozenset()) -> float:
-    """How well B and A (compared text) read as the 変更前 and 変更後 of one item: alike (an edit keeps most of the
-    text, often its start or end), marked as such by the publisher's pointers, or printed whole in another
-    row of the table (it accumulates: a later change's 変更前 is often an earlier one's 変更後)."""
-    if not a:
-        return -4.0
-    repeated = 1.5 * ((len(b) > 1 and b in printed) + (len(a) > 1 and a in printed))
-    score = -1.0 if not b else _alike(b, a)
-    if a.startswith("左記"):
-        score += 2.0
-    if b.startswith("左記"):
-        score -= 2.0
-    if "右記" in b and b.rfind("右記") >= len(b) - 14:  # 「（右記の内容を新たに追加）」 closes the cell
-        score += 2.0
-    if "右記" in a:
-        score -= 1.0
-    if b in _NONE:  # 「－」「(略)」: a placeholder is a whole cell, and mostly a 変更前
-        score += 1.5
-    if b and a:  # an edit keeps a text's size more often than not
-        score += 0.5 * (1 - abs(len(b) - len(a)) / (len(b) + len(a)))
-    if a.startswith("削除") and len(a) <= 4:
-        score += 1.5
-    return score + repeated
-
-
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
-_ENUM = re.compile(r"^(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*[.．)）、](?!\d))")
-
-
-def enumerator(text: str) -> int | None:
-    """The number a paragraph opens with: ②, (2), 2. (None when it opens with none)."""
-    text = text.lstrip()
-    if text[:1] in _CIRCLED:
-        return _CIRCLED[text[0]]
-    m = _ENUM.match(unicodedata.normalize("NFKC", text[:6]))
-    return int(m[1] or m[2]) if m else None
-
-
-_BULLETS = frozenset("・●○■□◆◇◎※")
-_KATAKANA = re.compile(r"[ァ-ヺ]")
-_NO_START = frozenset("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー、。，．）」』】〕〉》,.)]")
 
 
 def _list_cuts(units: list[_Unit]) -> list[float]:
@@ -262,16 +181,16 @@ def _list_cuts(units: list[_Unit]) -> list[float]:
         n = enumerator(unit.text) if starts else None
         if p:
             cost = -2.0 if n is not None and n > 1 and n - 1 in seen else 0.0
-            if unit.text[:1] in _NO_START:
+            if unit.text[:1] in NO_START:
                 cost -= 2.0
-            elif unit.gap == LINE and _KATAKANA.match(unit.text[:1]) and _KATAKANA.match(units[p - 1].text[-1:]):
+            elif unit.gap == LINE and KATAKANA.match(unit.text[:1]) and KATAKANA.match(units[p - 1].text[-1:]):
                 cost -= 1.5  # 「システ」「ム」: a katakana word the wrap cut
-            if starts and unit.text[:1] in _BULLETS and previous == unit.text[:1]:
+            if starts and unit.text[:1] in BULLETS and previous == unit.text[:1]:
                 cost -= 0.75
             out.append(cost)
         if n is not None:
             seen.add(n)
-        if starts and unit.text[:1] in _BULLETS:
+        if starts and unit.text[:1] in BULLETS:
             previous = unit.text[:1]
     return out
 
@@ -328,7 +247,7 @@ def _item_ends(units: list[_Unit], style: Style, label: Label, inside: list[floa
             short_inside -= 1.0  # a label wraps full lines: a short line inside it is unlikely
         cut = _cut_score(units, k1, style.item, style) - inside[k1] + lists[k1]
         fit = label(_join(units[:k1])) if cut > -2 or k1 <= 3 else None
-        lone = -2.0 if k1 > 1 and units[k1 - 1].key in _NONE else 0.0  # 「－」 is a cell of its own
+        lone = -2.0 if k1 > 1 and units[k1 - 1].key in PLACEHOLDERS else 0.0  # 「－」 is a cell of its own
         scored.append((cut + short_inside + _label_score(fit[0] if fit else None) + lone + again[k1], k1, fit))
     items = []
     complete: list[tuple[str, ...]] = []  # paths of the items named whole at an earlier line end
@@ -410,17 +329,14 @@ def _assign(units: list[_Unit], cells: list[str], prev: dict[str, list[_Unit]], 
     return out[:_BEAM]
 
 
-_SENTENCE_END = frozenset("。．.！？!?）)」』】〉>＞")
-
-
 def _joins(before: list[_Unit] | None, nxt: list[_Unit]) -> float:
     """-1 when a cell stopped mid-sentence and what would continue it opens a new paragraph (a bullet, a
     number, a bracketed heading): 「…操作によって実施」 goes on with 「される。」, not with 「・保管期間…」."""
     if not before or not nxt:
         return 0.0
     last, first = before[-1].text.rstrip(), nxt[0].text.lstrip()
-    opens = first[:1] in _BULLETS or first[:1] in "【〈<＜" or enumerator(first) is not None
-    return -1.0 if last and last[-1] not in _SENTENCE_END and opens else 0.0
+    opens = first[:1] in BULLETS or first[:1] in "【〈<＜" or enumerator(first) is not None
+    return -1.0 if last and last[-1] not in SENTENCE_END and opens else 0.0
 
 
 def _continue(cand: _Candidate, parts: list[list[_Unit]], order: list[str], style: Style, label: Label) -> None:
@@ -471,7 +387,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
     candidates = _first_part(first, style, label, paged=bool(later))
     for cand in candidates:
         texts = _cells_of(first, cand)
-        cand.total = cand.structure + _content(_keyed(texts["before"]), _keyed(texts["after"]), printed)
+        cand.total = cand.structure + pair_score(_keyed(texts["before"]), _keyed(texts["after"]), printed)
     candidates.sort(key=lambda c: c.total, reverse=True)
     best: _Candidate | None = None
     for cand in candidates[:_PAGE_BEAM] if later else candidates[:1]:
@@ -479,7 +395,7 @@ def solve_cells(parts: list[list[Line]], reason: list[Line], style: Style,
         cand.cells["reason"] = list(reason_units)
         cand.last = {c: list(u) for c, u in cand.cells.items()}
         _continue(cand, later, order, style, label)
-        cand.total = cand.structure + _content(_keyed(cand.cells["before"]), _keyed(cand.cells["after"]), printed)
+        cand.total = cand.structure + pair_score(_keyed(cand.cells["before"]), _keyed(cand.cells["after"]), printed)
         if best is None or cand.total > best.total:
             best = cand
     assert best is not None
