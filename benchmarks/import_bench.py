@@ -28,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pia_changes import legacy  # noqa: E402
-from pia_changes.textnorm import compare_key  # noqa: E402
+from pia_changes.document import legacy  # noqa: E402
+from pia_changes.text.normalise import compare_key  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LAYOUTS = DATA / "layouts"

@@ -16,8 +16,8 @@ import pytest
 
 from pia_changes.importer.legacy_table import find_legacy_rows
 from pia_changes.importer.table_reader import read_tables
-from pia_changes.textnorm import compare_key
-from pia_changes.wareki import parse_date
+from pia_changes.text.normalise import compare_key
+from pia_changes.text.wareki import parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "tests" / "data" / "layouts"

@@ -12,17 +12,11 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-_WS = re.compile(r"\s+")
 PLACEHOLDERS = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
 BULLETS = frozenset("・●○■□◆◇◎※")
 KATAKANA = re.compile(r"[ァ-ヺ]")
 NO_START = frozenset("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー、。，．）」』】〕〉》,.)]")  # never begin a word
 SENTENCE_END = frozenset("。．.！？!?）)」』】〉>＞")
-
-
-def compared(text: str) -> str:
-    """NFKC, whitespace removed: the text as Decisions: Comparing text compares it (HTML aside)."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text))
 
 
 def affix(b: str, a: str) -> int:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 
-from .cell_text import BULLETS, KATAKANA, NO_START, PLACEHOLDERS, SENTENCE_END, compared, enumerator, pair_score
+from pia_changes.importer.cell_text import (BULLETS, KATAKANA, NO_START, PLACEHOLDERS, SENTENCE_END, enumerator,
+                                           pair_score)
+from pia_changes.text.normalise import compare_key
 
 SPACE, LINE, BLANK, PAGE = 0, 1, 2, 3  # what stands before a line or unit
 _TOLERANCE = 2  # display columns: a full line may end one wide character short (a character that did not fit)
@@ -74,7 +76,7 @@ class _Unit:
 
     @cached_property
     def key(self) -> str:
-        return compared(self.text)
+        return compare_key(self.text)
 
 
 def join_lines(lines: list[Line]) -> str:

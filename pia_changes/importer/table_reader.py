@@ -24,11 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..forms import Form, load_form
-from ..forms.labels import match_label, squash
-from ..legacy import SOURCE_LINES
-from . import legacy_table as old
-from .table_cells import BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width, join_lines, last_paragraph, solve_cells
+from pia_changes.document.legacy import SOURCE_LINES
+from pia_changes.forms import Form, load_form
+from pia_changes.forms.labels import match_label, squash
+from pia_changes.text.normalise import compare_key
+from pia_changes.importer import legacy_table as old
+from pia_changes.importer.table_cells import (BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width,
+                                              join_lines, last_paragraph, solve_cells)
 
 _DATE = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
 _TIMINGS = frozenset({"事前", "事後"})
@@ -286,7 +288,7 @@ class _Table:
         rest = [e for e in inner + after if id(e) not in taken]
         cells = solve_cells(_parts(rest), reason, self.style, lambda text: _label_fit(self.form, text),
                             reason_first=self.reason_first, printed=frozenset(self.printed))
-        self.printed.update(key for key in (_compact(cells.before), _compact(cells.after)) if key)
+        self.printed.update(key for key in (compare_key(cells.before), compare_key(cells.after)) if key)
         row = {"変更日": self.stream[date].text if date is not None else "", "項目": cells.item,
                "変更前の記載": cells.before, "変更後の記載": cells.after,
                "提出時期": self.stream[timing].text if timing is not None else "",
@@ -307,7 +309,7 @@ class _Table:
         """Where the 説明 that closes PART starts: at a wording this table prints as a 説明 beside a 提出時期
         (「住民基本台帳システムの標準化による」 ten times over), else at its last paragraph."""
         for k in range(len(part) - 1, max(-1, len(part) - 12), -1):
-            if _compact(join_lines(part[k:])) in self.reasons and (k == 0 or part[k].gap != SPACE):
+            if compare_key(join_lines(part[k:])) in self.reasons and (k == 0 or part[k].gap != SPACE):
                 return k
         return last_paragraph(part, self.style.reason)
 
@@ -320,12 +322,8 @@ class _Table:
             after = self._lines(timing + 1, stop) if timing is not None else []
             if after and (self.reason_first and not any(e.gap == PAGE for e in after)
                           or not self.reason_first and after[0].gap != PAGE):
-                known.add(_compact(join_lines(_parts(after)[0])))
+                known.add(compare_key(join_lines(_parts(after)[0])))
         return known - {""}
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _parts(lines: list[Line]) -> list[list[Line]]:
