@@ -68,6 +68,7 @@ def test_corpus_varies_what_the_seeds_hold_fixed():
     assert any(not layout.blank for layout in layouts) and any(layout.blank for layout in layouts)
     assert any(layout.full_digits for layout in layouts) and any(layout.numbered for layout in layouts)
     assert any(layout.seireki for layout in layouts) and any(layout.date_shift for layout in layouts)
+    assert any(layout.running_head for layout in layouts) and any(layout.body for layout in layouts)
     texts = "".join(path.read_text(encoding="utf-8") for path in LAYOUTS.glob("*.txt"))
     assert "提出時期に係る説明変更日 項目 変更前の記載 変更後の記載 提出時期" in texts and " ページ\n" in texts
     assert "③その他の項目の変更であり事前の提出・公表が義務づけられない。" in texts.replace("\n", "")
@@ -168,6 +169,22 @@ def test_page_furniture_is_dropped_and_cut_cells_are_joined():
         ["令和7年6月1日", "II 特定個人情報ファイルの概要－①保管場所", "".join(before), "".join(after), "事後", "記載の整理"],
         ["令和7年7月1日", "V 開示請求、問合せ－1. 請求先", "総務課", "市民窓口課", "事後", "組織改正"])]
     assert used == set(range(len(lines)))
+
+
+def test_the_running_head_and_a_following_part_are_no_cells():
+    """The document's title between a page's number and the repeated header is furniture; a 別紙 opening a
+    page after the table ends it; a header with no row under it (「別紙４のとおり」) reads nothing."""
+    lines = table(
+        "令和7年6月1日", "V 開示請求、問合せ－1. 請求先", "総務課", "市民窓口課", "事後", "組織改正", "", "- 7 -", "",
+        "川口市 介護保険に関する事務 重点項目評価書", HEADER, "令和7年7月1日", "V 開示請求、問合せ－2. 請求方法",
+        "窓口", "窓口又は郵送", "事後", "記載の整理", "", "- 8 -", "", "（別紙１）事務の内容", "令和8年1月1日", "事前")
+    rows, used = read_tables(lines)
+    assert [cells(row) for row in rows] == [[compare_key(cell) for cell in cells_] for cells_ in (
+        ["令和7年6月1日", "V 開示請求、問合せ－1. 請求先", "総務課", "市民窓口課", "事後", "組織改正"],
+        ["令和7年7月1日", "V 開示請求、問合せ－2. 請求方法", "窓口", "窓口又は郵送", "事後", "記載の整理"])]
+    assert used == set(range(lines.index("（別紙１）事務の内容")))
+    pointer = table("（３）送付先情報ファイル 別紙４のとおり", *[f"本文 {n}" for n in range(20)], "令和7年6月1日", "事前")
+    assert read_tables(pointer) == ([], set())
 
 
 def test_tab_separated_and_extended_tables_keep_their_readers():

@@ -40,6 +40,8 @@ _BARE_NUMBER = re.compile(r"^\(?\d{1,4}\)?$")
 _SECTION = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)(?![A-Za-z])|^[(（]?別[添紙]")
 _EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
+_PART = re.compile(r"^[(（]別[添紙]\d+[)）]")
+_FIRST_ROW = 12  # lines after the header within which a table's first anchor must come
 _TAILS = (0, 3, 8, 20)  # characters the label matcher may find after an item's name, tried in this order
 
 
@@ -89,7 +91,9 @@ def _parser(lines: Sequence[str], header: list[int]):
 # ---------------------------------------------------------------- the text as elements, furniture dropped
 
 def _stream(lines: Sequence[str], body: int, heading: str) -> tuple[list[Element], set[int], int]:
-    """Lines and anchors from BODY on; page numbers and repeated headings/headers dropped (a PAGE gap)."""
+    """Lines and anchors from BODY on; page numbers, repeated headings/headers and the running head between
+    them dropped (a PAGE gap). Stops at the next table, at a 別添/別紙 part opening a page, or early when no row starts
+    within _FIRST_ROW lines of the header (a pointer 「別紙４のとおり」: the table is printed elsewhere)."""
     out: list[Element] = []
     taken: set[int] = set()
     gap, j = LINE, body
@@ -101,16 +105,33 @@ def _stream(lines: Sequence[str], body: int, heading: str) -> tuple[list[Element
             j += 1
             continue
         end = _furniture_end(lines, j, heading)
+        if end == j and gap == PAGE and _before_header(lines, j, heading):
+            end = j + 1  # between a page's number and the repeated header: the running head, no cell
         if end > j:
             taken.update(range(j, end))
             gap, j = PAGE, end
             continue
-        if old._is_heading(text) and old._header_block(lines, j) is not None:
-            break  # the next table
+        if old._is_heading(text) and old._header_block(lines, j) is not None or gap == PAGE and _part_heading(text):
+            break  # the next table, or the next part of the document
+        if len(out) >= _FIRST_ROW and not any(isinstance(e, Anchor) for e in out):
+            return [], set(), body
         out.extend(_elements(text, j, gap))
         taken.add(j)
         gap, j = LINE, j + 1
     return out, taken, j
+
+
+def _part_heading(text: str) -> bool:
+    """「（別紙１）…」 「（別添２）…」 opening a page: a part of the document after the table."""
+    compact = old._compact(text)
+    return bool(_PART.match(compact)) and "変更箇所" not in compact
+
+
+def _before_header(lines: Sequence[str], j: int, heading: str) -> bool:
+    """The next non-blank line after J is the repeated header (or heading) of the table."""
+    nxt = next((k for k in range(j + 1, min(j + 4, len(lines))) if lines[k].strip()), None)
+    return nxt is not None and _furniture_end(lines, nxt, heading) > nxt and not _PAGE_NO.match(
+        unicodedata.normalize("NFKC", lines[nxt]).strip())
 
 
 def _furniture_end(lines: Sequence[str], j: int, heading: str) -> int:

@@ -62,6 +62,7 @@ class Layout:
     numbered: bool = False  # 「③その他の項目の変更であり事前の提出・公表が義務づけられない。」
     body: bool = False
     header_wrapped: bool = False  # header cells wrapped like row cells, one block each
+    running_head: bool = False  # the document's title atop every page, above the repeated header
     page_no: str = "{n} / {total} ページ"
 
 
@@ -80,6 +81,8 @@ LAYOUTS = (
     Layout("001_w18_columns", "001", 10),
     Layout("001_w25_reason_first_tight", "001", 11, width=25, order=REASON_FIRST, blank=False),
     Layout("001_w12_short_joined", "001", 12, width=12, join="short", full_digits=True, numbered=True),
+    Layout("004_w25_running_head", "004", 13, width=25, running_head=True, page_no="- {n} -"),
+    Layout("000_w12_running_head_tight", "000", 14, width=12, blank=False, running_head=True),
 )
 
 
@@ -298,7 +301,9 @@ def render(layout: Layout) -> tuple[str, list[dict]]:
     out = [line for line in reflow(cover, replace(layout, blank=True))] + ["", layout.page_no.format(n=1, total=total), ""]
     body_out, first = paged(body_text, 2, total, layout, rng)
     out.extend(body_out)
+    title = f"{pubs[0]['municipality']} {pubs[0]['business']} {pubs[0]['form']}評価書"
     for n, page in enumerate(pages, first):
+        out.extend([title] if layout.running_head else [])
         out.extend([heading] if n == first else [])
         out.extend(header_lines(layout))
         for part in page.rows:
