@@ -65,6 +65,7 @@ def test_corpus_varies_what_the_seeds_hold_fixed():
     assert {12, 18, 25} <= {layout.width for layout in layouts}
     assert {"short", "timing", ""} <= {layout.join for layout in layouts}
     assert any(layout.order[0] == "reason" for layout in layouts)
+    assert any(layout.order == corpus_maker().MIXED for layout in layouts)
     assert any(not layout.blank for layout in layouts) and any(layout.blank for layout in layouts)
     assert any(layout.full_digits for layout in layouts) and any(layout.numbered for layout in layouts)
     assert any(layout.seireki for layout in layouts) and any(layout.date_shift for layout in layouts)
@@ -153,6 +154,17 @@ def test_the_explanation_may_come_first():
         header="提出時期に係る説明変更日 項目 変更前の記載 変更後の記載 提出時期"))
     assert [row["提出時期に係る説明"] for row in rows] == ["補記", "組織改正による変更"]
     assert [row["変更後の記載"] for row in rows] == ["住民記録システム（既存住基）", "市民窓口課"]
+
+
+def test_the_explanation_may_change_side_from_row_to_row():
+    """Row 1 prints its 説明 after its 提出時期, row 2 before its 変更日, row 3 after again: the gap between rows 1
+    and 2 holds two 説明 (two blocks), the one between rows 2 and 3 none."""
+    rows, _ = read_tables(table(
+        "令和7年6月1日", "", "V 開示請求、問合せ－1. 請求先", "", "総務課", "", "市民窓口課", "", "事後", "", "組織改正",
+        "", "記載の整理", "", "令和7年7月1日", "", "V 開示請求、問合せ－2. 請求方法", "", "窓口", "", "窓口又は郵送",
+        "", "事後", "", "令和7年8月1日", "", "IV その他のリスク対策－1. 監査", "", "年1回", "", "年2回", "", "事前", "",
+        "重要な変更"))
+    assert [row["提出時期に係る説明"] for row in rows] == ["組織改正", "記載の整理", "重要な変更"]
 
 
 def test_page_furniture_is_dropped_and_cut_cells_are_joined():

@@ -17,6 +17,9 @@ BULLETS = frozenset("・●○■□◆◇◎※")
 KATAKANA = re.compile(r"[ァ-ヺ]")
 NO_START = frozenset("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー、。，．）」』】〕〉》,.)]")  # never begin a word
 SENTENCE_END = frozenset("。．.！？!?）)」』】〉>＞")
+# what 提出時期に係る説明 say (domain.md: the wordings published, and what they turn on)
+REASON_WORDS = re.compile(r"重要な変更|当たら|あたら|該当し|義務[付づ]け|改正|修正|変更|による|ため|補記|追加|削除|誤字|"
+                          r"脱字|誤記|組織|名称|標準化|記載|整理|人事|異動|法令|条例|省令|記載例|軽減|事務")
 
 
 def affix(b: str, a: str) -> int:

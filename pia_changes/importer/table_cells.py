@@ -123,11 +123,13 @@ def _short(line: Line, width: int, nxt: str = "") -> bool:
 
 
 def last_paragraph(lines: list[Line], width: int) -> int:
-    """Index where the last paragraph of LINES starts: back over lines that fill WIDTH to one that does not."""
+    """Index where the last paragraph of LINES starts: back over lines that fill WIDTH to one that does not
+    (a text beside an anchor on its line, 「事後 その他の項目の変更であり、事前の提出」, starts a paragraph
+    there; other lines of cells side by side end theirs)."""
     k = len(lines) - 1
     while k > 0 and lines[k].gap == LINE:
         prev = lines[k - 1]
-        if prev.band or _short(prev, width, lines[k].text) or prev.cols > width + _TOLERANCE:
+        if prev.band and prev.gap != SPACE or _short(prev, width, lines[k].text) or prev.cols > width + _TOLERANCE:
             break
         k -= 1
     return max(k, 0)

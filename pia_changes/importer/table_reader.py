@@ -29,6 +29,9 @@ from pia_changes.forms import Form, load_form
 from pia_changes.forms.labels import match_label, squash
 from pia_changes.text.normalise import compare_key
 from pia_changes.importer import legacy_table as old
+from pia_changes.importer.cell_text import REASON_WORDS
+from pia_changes.importer.table_sides import BEFORE, Gap, assign
+from pia_changes.importer.table_sides import parts as _parts
 from pia_changes.importer.table_cells import (BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width,
                                               join_lines, last_paragraph, solve_cells)
 
@@ -267,9 +270,9 @@ class _Table:
                 item.append(lines[0].cols)
                 blank += lines[0].gap == BLANK
             text.extend(line.cols for line in lines[1:] if not line.band)
-            if timing is not None and not self.reason_first:
-                page = _parts(self._lines(timing + 1, stop))[0]
-                reason.extend(e.cols for e in page if e.gap != PAGE and not e.band)
+            after = self._lines(timing + 1, stop) if timing is not None else []
+            if after and after[0].gap != PAGE:  # a 説明, of this row or the next
+                reason.extend(e.cols for e in _parts(after)[0] if not e.band)
         dated = sum(1 for _, date, _ in self.heads if date is not None)
         width = _typical(text)
         return Style(item=_typical(item) or width, text=width, reason=_typical(reason) or width,
@@ -281,34 +284,35 @@ class _Table:
     # rows → cells ------------------------------------------------------------
 
     def rows(self, lines: Sequence[str]) -> list[dict]:
+        """The rows, each 説明 given to the row whose side the table's gaps show (table_sides.py)."""
+        sides, splits = assign(self._gaps(), self._reason_start, self._reads_as_reason, self.reason_first)
         out = []
-        carry = self._lines(0, self.heads[0][0]) if self.reason_first and self.heads else []
         for n, (head, date, timing) in enumerate(self.heads):
-            stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
-            row, carry = self._row(head, date, timing, stop, carry, last=n + 1 == len(self.heads))
+            reason = splits[n].after if sides[n] == BEFORE else splits[n + 1].before
+            rest = (self._lines(head, timing) if timing is not None else []) + splits[n + 1].rest
+            row = self._row(date, timing, reason, rest, reason_first=sides[n] == BEFORE)
             row[SOURCE_LINES] = old._source_lines(row.pop("_idxs"), lines)
             out.append(row)
         return out
 
-    def _row(self, head: int, date: int | None, timing: int | None, stop: int, carry: list[Line],
-             last: bool) -> tuple[dict, list[Line]]:
-        """One row's cells, and the 説明 it leaves for the next row (when the 説明 comes first)."""
-        inner = self._lines(head, timing if timing is not None else stop)
-        after = self._lines(timing + 1, stop) if timing is not None else []
-        nxt: list[Line] = []
-        if self.reason_first:
-            reason = carry
-            if not last:
-                nxt = self._reason_of_next(after if timing is not None else inner, timing is not None)
-        elif timing is not None:
-            reason = _parts(after)[0] if after and after[0].gap != PAGE else []
-        else:
-            part = _parts(inner)[0]
-            reason = part[self._reason_start(part):]
-        taken = {id(e) for e in reason + nxt}
-        rest = [e for e in inner + after if id(e) not in taken]
+    def _gaps(self) -> list[Gap]:
+        """The text before the first row, and after each row's 提出時期 (or head, for a row without one)."""
+        gaps = [Gap(self._lines(0, self.heads[0][0]) if self.heads else [])]
+        for n, (head, _, timing) in enumerate(self.heads):
+            stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
+            if timing is None:
+                gaps.append(Gap(self._lines(head, stop), timed=False))
+                continue
+            after = self._lines(timing + 1, stop)
+            beside = bool(after) and after[0].gap == SPACE and after[0].idx == self.stream[timing].idx
+            gaps.append(Gap(after, beside=beside))
+        return gaps
+
+    def _row(self, date: int | None, timing: int | None, reason: list[Line], rest: list[Line],
+             reason_first: bool) -> dict:
+        """One row's cells from its anchors, its 説明 and the lines left for 項目, 変更前 and 変更後."""
         cells = solve_cells(_parts(rest), reason, self.style, lambda text: _label_fit(self.form, text),
-                            reason_first=self.reason_first, printed=frozenset(self.printed))
+                            reason_first=reason_first, printed=frozenset(self.printed))
         self.printed.update(key for key in (compare_key(cells.before), compare_key(cells.after)) if key)
         row = {"変更日": self.stream[date].text if date is not None else "", "項目": cells.item,
                "変更前の記載": cells.before, "変更後の記載": cells.after,
@@ -316,15 +320,7 @@ class _Table:
                "提出時期に係る説明": join_lines(cells.reason)}
         anchors = {self.stream[i].idx for i in (date, timing) if i is not None}
         row["_idxs"] = sorted({e.idx for e in rest + cells.reason} | anchors)
-        return row, nxt
-
-    def _reason_of_next(self, tail: list[Line], timed: bool) -> list[Line]:
-        """The next row's 説明, printed before its 変更日: all that follows this row's 提出時期 on its page, or the
-        last paragraph after a page break (the cells the break cut come first) or of an untimed row."""
-        if timed and not any(line.gap == PAGE for line in tail):
-            return tail
-        part = _parts(tail)[-1] if tail else []
-        return part[self._reason_start(part):] if part else []
+        return row
 
     def _reason_start(self, part: list[Line]) -> int:
         """Where the 説明 that closes PART starts: at a wording this table prints as a 説明 beside a 提出時期
@@ -334,27 +330,37 @@ class _Table:
                 return k
         return last_paragraph(part, self.style.reason)
 
+    def _reads_as_reason(self, lines: list[Line]) -> float:
+        """+0.5 for a wording this table prints as a 説明 where nothing else stands, -1 for text with none of
+        the words a 説明 is made of (「⑦随時」 is a cell's last line) or a piece of a known wording, less for two
+        説明 taken as one."""
+        text = join_lines(lines)
+        key = compare_key(text)
+        if key in self.reasons:
+            return 0.5
+        if not REASON_WORDS.search(unicodedata.normalize("NFKC", text)):
+            return -1.0
+        if any(len(known) > len(key) and (known.startswith(key) or known.endswith(key)) for known in self.reasons):
+            return -1.0  # a piece of a wording the table prints whole
+        cut = self._reason_start(lines)
+        if cut and REASON_WORDS.search(join_lines(lines[:cut])):
+            return -1.5  # two 説明 taken as one: a wrapped 説明 fills every line but its last
+        return 0.0
+
     def _known_reasons(self) -> set[str]:
-        """The 説明 this table prints where nothing else can stand: after a 提出時期 on its page (説明 last), or
-        between a 提出時期 and the next 変更日 with no page break between (説明 first)."""
+        """The 説明 this table prints where nothing else can stand: on a 提出時期's page after it (the 説明 of
+        that row or, with no page break, of the next; both when a blank line parts two blocks there), when it
+        is one paragraph."""
         known = set()
         for n, (_, _, timing) in enumerate(self.heads):
             stop = self.heads[n + 1][0] if n + 1 < len(self.heads) else len(self.stream)
             after = self._lines(timing + 1, stop) if timing is not None else []
-            if after and (self.reason_first and not any(e.gap == PAGE for e in after)
-                          or not self.reason_first and after[0].gap != PAGE):
-                known.add(compare_key(join_lines(_parts(after)[0])))
+            pre = _parts(after)[0] if after and after[0].gap != PAGE else []
+            cut = next((k for k in range(1, len(pre)) if pre[k].gap >= BLANK), 0)  # two blocks: two 説明
+            for chunk in (pre[:cut], pre[cut:]) if cut else (pre,):
+                if chunk and last_paragraph(chunk, self.style.reason) == 0:  # one paragraph: one 説明
+                    known.add(compare_key(join_lines(chunk)))
         return known - {""}
-
-
-def _parts(lines: list[Line]) -> list[list[Line]]:
-    """Lines cut at page breaks."""
-    parts: list[list[Line]] = [[]]
-    for line in lines:
-        if line.gap == PAGE and parts[-1]:
-            parts.append([])
-        parts[-1].append(line)
-    return parts
 
 
 def _typical(widths: list[int]) -> int:

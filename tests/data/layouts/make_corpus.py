@@ -41,6 +41,7 @@ EXPECTED_KEYS = {"date": "date_raw", "item": "item_raw", "before": "before", "af
 LABELS = {"date": "変更日", "item": "項目", "before": "変更前の記載", "after": "変更後の記載", "timing": "提出時期",
           "reason": "提出時期に係る説明"}
 REASON_FIRST = ("reason", "date", "item", "before", "after", "timing")
+MIXED = ("mixed",)  # each row in columns order or 説明 first, drawn per row
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Layout:
     seed: int
     width: int = 18
     widths: dict = field(default_factory=dict)  # per column, over `width`
-    order: tuple = COLUMNS
+    order: tuple = COLUMNS  # or REASON_FIRST, or MIXED
     blank: bool = True  # a blank line between cells (pdftotext's blocks); False: only a line break
     join: str = ""  # "short": one-line cells side by side share a line; "timing": 提出時期 shares the 説明's first line
     page_lines: tuple = (38, 52)  # lines a page holds, drawn per page
@@ -83,6 +84,8 @@ LAYOUTS = (
     Layout("001_w12_short_joined", "001", 12, width=12, join="short", full_digits=True, numbered=True),
     Layout("004_w25_running_head", "004", 13, width=25, running_head=True, page_no="- {n} -"),
     Layout("000_w12_running_head_tight", "000", 14, width=12, blank=False, running_head=True),
+    Layout("004_w18_mixed_order", "004", 15, order=MIXED),
+    Layout("001_w25_mixed_order", "001", 16, width=25, order=MIXED),
 )
 
 
@@ -193,13 +196,15 @@ def paginate(rows: list[dict], layout: Layout, rng: random.Random) -> list[Page]
     """Rows into pages: a row that does not fit is cut (each cell keeps the lines that fit) or moved whole."""
     pages = [Page()]
     capacity = rng.randint(*layout.page_lines)
+    sides = random.Random(layout.seed * 7919)  # a stream of its own: the other layouts' pages stay as they were
     for row in rows:
         cells = {col: wrap(row[col], width_of(layout, col)) for col in COLUMNS}
+        order = sides.choice((COLUMNS, REASON_FIRST)) if layout.order == MIXED else layout.order
         while cells:
             height = max(len(lines) for lines in cells.values()) + 1
             room = capacity - pages[-1].used
             if height <= room:
-                pages[-1].rows.append(cells)
+                pages[-1].rows.append((order, cells))
                 pages[-1].used += height
                 break
             if room < 4 or (height <= capacity and rng.random() > layout.cut):
@@ -207,17 +212,17 @@ def paginate(rows: list[dict], layout: Layout, rng: random.Random) -> list[Page]
                 capacity = rng.randint(*layout.page_lines)
                 continue
             keep = room - 1
-            pages[-1].rows.append({col: lines[:keep] for col, lines in cells.items()})
+            pages[-1].rows.append((order, {col: lines[:keep] for col, lines in cells.items()}))
             cells = {col: lines[keep:] for col, lines in cells.items() if len(lines) > keep}
             pages.append(Page())
             capacity = rng.randint(*layout.page_lines)
     return pages
 
 
-def render_part(cells: dict, layout: Layout) -> list[str]:
-    """One row's part on one page: its cells as text blocks in the layout's order."""
+def render_part(cells: dict, layout: Layout, order: tuple) -> list[str]:
+    """One row's part on one page: its cells as text blocks in ORDER."""
     blocks: list[list[str]] = []
-    order = [col for col in layout.order if cells.get(col)]
+    order = [col for col in order if cells.get(col)]
     for col in order:
         lines = list(cells[col])
         if blocks and layout.join == "short" and len(lines) == 1 and len(blocks[-1]) == 1 and blocks[-1][0] != "":
@@ -237,10 +242,10 @@ def render_part(cells: dict, layout: Layout) -> list[str]:
 
 
 def header_lines(layout: Layout) -> list[str]:
-    labels = [LABELS[col] for col in layout.order]
+    labels = [LABELS[col] for col in (COLUMNS if layout.order == MIXED else layout.order)]
     if layout.header_wrapped:
         return [line for label in labels for line in wrap(label, min(width_of(layout, "date"), 6))]
-    if layout.order[0] == "reason":  # the 説明's box comes out glued to the first row's: 「…説明変更日 項目 …」
+    if labels[0] == LABELS["reason"]:  # the 説明's box comes out glued to the first row's: 「…説明変更日 項目 …」
         return [labels[0] + " ".join(labels[1:])]
     return [" ".join(labels)]
 
@@ -306,9 +311,9 @@ def render(layout: Layout) -> tuple[str, list[dict]]:
         out.extend([title] if layout.running_head else [])
         out.extend([heading] if n == first else [])
         out.extend(header_lines(layout))
-        for part in page.rows:
+        for order, part in page.rows:
             out.extend([""] if layout.blank else [])
-            out.extend(render_part(part, layout))
+            out.extend(render_part(part, layout, order))
         out.extend(["", layout.page_no.format(n=n, total=total), ""])
     expected = [{"row_no": pub["row_no"], **{EXPECTED_KEYS[col]: row[col] for col in COLUMNS}}
                 for pub, row in zip(pubs, rows)]
