@@ -8,9 +8,10 @@ a PDF laid the cells out; the layout evidence stays in table_cells.py.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rapidfuzz import fuzz
+
+from pia_changes.text.normalise import nfkc
 
 PLACEHOLDERS = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
 BULLETS = frozenset("・●○■□◆◇◎※")
@@ -88,5 +89,5 @@ def enumerator(text: str) -> int | None:
     text = text.lstrip()
     if text[:1] in _CIRCLED:
         return _CIRCLED[text[0]]
-    m = _ENUM.match(unicodedata.normalize("NFKC", text[:6]))
+    m = _ENUM.match(nfkc(text[:6]))
     return int(m[1] or m[2]) if m else None

@@ -18,7 +18,6 @@ structure and go to the readers of legacy_table.py, which read the seeds whole.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from functools import lru_cache
 from pia_changes.document.legacy import SOURCE_LINES
 from pia_changes.forms import Form, load_form
 from pia_changes.forms.labels import match_label, squash
-from pia_changes.text.normalise import compare_key
+from pia_changes.text.normalise import compare_key, nfkc
 from pia_changes.importer import legacy_table as old
 from pia_changes.importer.cell_text import REASON_WORDS
 from pia_changes.importer.table_sides import BEFORE, Gap, assign
@@ -134,12 +133,12 @@ def _before_header(lines: Sequence[str], j: int, heading: str) -> bool:
     """The next non-blank line after J is the repeated header (or heading) of the table."""
     nxt = next((k for k in range(j + 1, min(j + 4, len(lines))) if lines[k].strip()), None)
     return nxt is not None and _furniture_end(lines, nxt, heading) > nxt and not _PAGE_NO.match(
-        unicodedata.normalize("NFKC", lines[nxt]).strip())
+        nfkc(lines[nxt]).strip())
 
 
 def _furniture_end(lines: Sequence[str], j: int, heading: str) -> int:
     """Index after the page furniture starting at J (J itself when there is none)."""
-    text = unicodedata.normalize("NFKC", lines[j]).strip()
+    text = nfkc(lines[j]).strip()
     if _PAGE_NO.match(text) or old._compact(text) == heading:
         return j + 1
     k = j
@@ -160,7 +159,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _anchor_kind(token: str) -> str | None:
-    norm = unicodedata.normalize("NFKC", token)
+    norm = nfkc(token)
     if norm in _TIMINGS:
         return "T"
     return "D" if _DATE.fullmatch(norm) else None
@@ -245,14 +244,14 @@ class _Table:
         return nxt is not None and self._starts_label(nxt)
 
     def _starts_label(self, line: Line) -> bool:
-        text = unicodedata.normalize("NFKC", line.text)
+        text = nfkc(line.text)
         return bool(_SECTION.match(text)) or _label_fit(self.form, line.text) is not None
 
     def _item_start(self, after: int, timing: int) -> int:
         """Where a row without 変更日 begins: the first line after the last 提出時期 that starts an item label."""
         for i in range(after + 1, timing):
             e = self.stream[i]
-            if isinstance(e, Line) and e.gap != SPACE and _SECTION.match(unicodedata.normalize("NFKC", e.text)):
+            if isinstance(e, Line) and e.gap != SPACE and _SECTION.match(nfkc(e.text)):
                 return i
         return after + 1
 
@@ -338,7 +337,7 @@ class _Table:
         key = compare_key(text)
         if key in self.reasons:
             return 0.5
-        if not REASON_WORDS.search(unicodedata.normalize("NFKC", text)):
+        if not REASON_WORDS.search(nfkc(text)):
             return -1.0
         if any(len(known) > len(key) and (known.startswith(key) or known.endswith(key)) for known in self.reasons):
             return -1.0  # a piece of a wording the table prints whole
