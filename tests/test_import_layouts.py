@@ -195,8 +195,20 @@ def test_the_running_head_and_a_following_part_are_no_cells():
         ["令和7年6月1日", "V 開示請求、問合せ－1. 請求先", "総務課", "市民窓口課", "事後", "組織改正"],
         ["令和7年7月1日", "V 開示請求、問合せ－2. 請求方法", "窓口", "窓口又は郵送", "事後", "記載の整理"])]
     assert used == set(range(lines.index("（別紙１）事務の内容")))
-    pointer = table("（３）送付先情報ファイル 別紙４のとおり", *[f"本文 {n}" for n in range(20)], "令和7年6月1日", "事前")
+    pointer = table("（３）送付先情報ファイル 別紙４のとおり", *[f"本文 {n}" for n in range(60)], "令和7年6月1日", "事前")
     assert read_tables(pointer) == ([], set())
+
+
+def test_a_date_cut_by_a_narrow_column_and_a_placeholder_beside_a_cell():
+    """What pdftotext -raw gives for an HTML table printed by a browser: 「平成28年」「10月18日」 on two lines,
+    the 変更前 「－」 on the 変更後's first line."""
+    rows, _ = read_tables(table(
+        "平成28年", "10月18日", "I 基本情報－5情報", "提供ネットワーク", "システムによる情", "報連携－②法令上",
+        "の根拠", "－ 【別表第2における情報", "提供】（追加）", "事後 根拠となる", "主務省令を", "追加記載す", "るという形",
+        "式的な変更"))
+    assert [cells(row) for row in rows] == [[compare_key(cell) for cell in (
+        "平成28年10月18日", "I 基本情報－5情報提供ネットワークシステムによる情報連携－②法令上の根拠", "－",
+        "【別表第2における情報提供】（追加）", "事後", "根拠となる主務省令を追加記載するという形式的な変更")]]
 
 
 def test_tab_separated_and_extended_tables_keep_their_readers():

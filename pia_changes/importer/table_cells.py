@@ -145,7 +145,7 @@ def _cut_score(units: list[_Unit], p: int, width: int, style: Style) -> float:
     if gap >= BLANK:
         return 3.0
     if prev.band:
-        return 2.0
+        return 1.0
     if style.blank:
         return -4.0
     if _full(prev, width, units[p].text):
@@ -159,7 +159,7 @@ def _inside_penalty(units: list[_Unit], p: int, style: Style) -> float:
     if gap >= BLANK:
         return -3.0 if style.blank else -1.0
     if gap == LINE and units[p - 1].line.band:
-        return -1.0
+        return -0.5
     return 0.0
 
 

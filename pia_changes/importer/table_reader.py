@@ -28,7 +28,7 @@ from pia_changes.forms import Form, load_form
 from pia_changes.forms.labels import match_label, squash
 from pia_changes.text.normalise import compare_key, nfkc
 from pia_changes.importer import legacy_table as old
-from pia_changes.importer.cell_text import REASON_WORDS
+from pia_changes.importer.cell_text import PLACEHOLDERS, REASON_WORDS
 from pia_changes.importer.table_sides import BEFORE, Gap, assign
 from pia_changes.importer.table_sides import parts as _parts
 from pia_changes.importer.table_cells import (BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width,
@@ -43,7 +43,8 @@ _SECTION = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)(?![A-Za-z])|^
 _EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
 _PART = re.compile(r"^[(（]別[添紙]\d+[)）]")
-_FIRST_ROW = 12  # lines after the header within which a table's first anchor must come
+_FIRST_ROW = 40  # lines after the header within which a table's first anchor must come
+_DATE_HEAD = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})?|\d{4})(?:年(?:\d{1,2}(?:月\d{0,2})?)?)?")
 _TAILS = (0, 3, 8, 20)  # characters the label matcher may find after an item's name, tried in this order
 
 
@@ -117,10 +118,30 @@ def _stream(lines: Sequence[str], body: int, heading: str) -> tuple[list[Element
             break  # the next table, or the next part of the document
         if len(out) >= _FIRST_ROW and not any(isinstance(e, Anchor) for e in out):
             return [], set(), body
+        nxt = next((k for k in range(j + 1, min(j + 3, len(lines))) if lines[k].strip()), None)
+        if nxt is not None and _date_split(text, lines[nxt]):  # 「平成28年」「10月18日」: a narrow date column
+            out.extend(_elements(text + _tokens(lines[nxt])[0] + " " + " ".join(_tokens(lines[nxt])[1:]), nxt, gap))
+            taken.update(range(j, nxt + 1))
+            gap, j = LINE, nxt + 1
+            continue
         out.extend(_elements(text, j, gap))
         taken.add(j)
         gap, j = LINE, j + 1
     return out, taken, j
+
+
+def _placeholder_beside(text: str) -> bool:
+    """「－ 【別表第2における情報」: a one-line cell 「－」 and the first line of the next cell on one baseline."""
+    toks = _tokens(text)
+    return len(toks) > 1 and nfkc(toks[0]) in PLACEHOLDERS
+
+
+def _date_split(text: str, nxt: str) -> bool:
+    """TEXT ends with the start of a date that NXT's first token completes."""
+    toks, following = _tokens(text), _tokens(nxt)
+    if not toks or not following or _anchor_kind(toks[-1]) is not None:
+        return False
+    return _anchor_kind(toks[-1] + following[0]) == "D" and _DATE_HEAD.fullmatch(nfkc(toks[-1])) is not None
 
 
 def _part_heading(text: str) -> bool:
@@ -207,8 +228,8 @@ class _Table:
         self.reason_first = bool(lead) and not self._starts_label(lead[0]) or not lead and header_reason_first
         self.style = self._style()
         widest = max(self.style.item, self.style.text, self.style.reason) + 4
-        for e in stream:  # a line wider than any column holds several cells side by side
-            if isinstance(e, Line) and e.cols > widest:
+        for e in stream:  # cells side by side: a line wider than any column, or a placeholder beside text
+            if isinstance(e, Line) and (e.cols > widest or _placeholder_beside(e.text)):
                 e.band = True
         self.printed: set[str] = set()  # compared text of the 変更前/変更後 read so far
         self.reasons = self._known_reasons()
