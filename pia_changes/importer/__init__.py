@@ -12,13 +12,13 @@ from pia_changes.document.model import load_text
 from pia_changes.forms import load_form
 from pia_changes.importer.build import build_document, dump_yaml, unplaced_lines
 from pia_changes.importer.detect import detect_form
-from pia_changes.importer.legacy_table import find_legacy_rows
 from pia_changes.importer.pdf import read_pdf
 from pia_changes.importer.placer import Placer
 from pia_changes.importer.reader import read_text
 from pia_changes.importer.schema_index import label_index
 from pia_changes.importer.scopes import PDF, TABBED
 from pia_changes.importer.tabbed import read_tabbed
+from pia_changes.importer.table_reader import read_tables
 
 _TABBED_SHARE = 0.1  # share of non-blank lines with a tab from which a text is read as tab-separated
 
@@ -45,7 +45,7 @@ def import_text(raw: bytes, source_name: str, form: str | None = None,
     notices.extend(detected.notices)
     schema = load_form(detected.form)
     index = label_index(schema)
-    rows, consumed = find_legacy_rows(lines)
+    rows, consumed = read_tables(lines, schema)
     skip = set(consumed) | set(detected.title_lines)
     layout = _layout(lines)
     placer = Placer(schema, index, layout)

@@ -11,11 +11,11 @@ ERAS = (  # (name, first day); newest first
     ("昭和", dt.date(1926, 12, 25)),
 )
 _WAREKI = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$|^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from ISO (2025-06-01, 2016/01/01) or 和暦 text; None when it is not a date."""
+    """A date from ISO (2025-06-01, 2016/01/01), 西暦 (2025年6月1日) or 和暦 text; None when it is not one."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -25,7 +25,8 @@ def parse_date(value: object) -> dt.date | None:
     text = nfkc(str(value)).strip()
     try:
         if m := _ISO.match(text):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            year, month, day = (g for g in m.groups() if g is not None)
+            return dt.date(int(year), int(month), int(day))
         if m := _WAREKI.match(text):
             start = dict(ERAS)[m[1]]
             year = start.year + (1 if m[2] == "元" else int(m[2])) - 1
