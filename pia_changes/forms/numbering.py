@@ -29,3 +29,11 @@ def leading_numeral_text(label: str) -> str | None:
     that print it back (the extended layout's 項目①)."""
     m = re.match(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)(?=[\s.．、]|$)", label)
     return m[1] if m else None
+
+
+def starts_with_section(text: str) -> bool:
+    """A cell that opens with a section numeral, 別添 or 別紙: the 項目 of a 変更箇所 row."""
+    return section_numeral(text) is not None or bool(_LEADING_BESSHI.match(nfkc(text)))
+
+
+_LEADING_BESSHI = re.compile(r"^[\s(（【\[]*別紙")

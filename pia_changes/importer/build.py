@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -19,7 +18,8 @@ from pia_changes.forms import Form, Node
 from pia_changes.document.legacy import LEGACY_KEY
 from . import values as v
 from pia_changes.importer.placer import Placer
-from pia_changes.importer.scopes import Cell, Scope
+from pia_changes.importer.scopes import PlacedText, Scope
+from pia_changes.text.normalise import nfkc
 
 _TEXT_LINE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 
@@ -91,7 +91,7 @@ class _Writer:
         name = holder.get(path[-1])
         if name in (None, ""):
             return
-        key = unicodedata.normalize("NFKC", str(name)).strip()
+        key = nfkc(str(name)).strip()
         if key in seen:
             label = group.format_entry(entry.number or n, "").strip()
             holder[path[-1]] = f"{name}（{label}）"
@@ -117,7 +117,7 @@ class _Writer:
             value = _yaml_text(value)
         return value
 
-    def _leftovers(self, node: Node, cell: Cell, value: object) -> None:
+    def _leftovers(self, node: Node, cell: PlacedText, value: object) -> None:
         """Text of a choice, checkbox, count or date cell that is not its value: kept in 未配置."""
         if node.type == "text":
             return

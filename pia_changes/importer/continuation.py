@@ -6,7 +6,7 @@ import unicodedata
 
 from pia_changes.forms import Node, walk
 from . import values as v
-from pia_changes.importer.scopes import PDF, TABBED, Cell, Scope, innermost_group
+from pia_changes.importer.scopes import PDF, TABBED, PlacedText, Scope, innermost_group
 
 
 class Continuation:
@@ -82,7 +82,7 @@ class Continuation:
                 return True
             return False
         if node.type in ("count", "date") and self.is_empty(scope, node):
-            probe = Cell([(idx, fragment)])
+            probe = PlacedText([(idx, fragment)])
             if self.value(node, probe) is not None:
                 self.add(scope, node, idx, fragment)
                 return True

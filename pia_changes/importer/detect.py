@@ -4,12 +4,12 @@ text prints most (with a notice)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pia_changes.errors import PiaError
 from pia_changes.forms import FORM_FILES, load_form
 from pia_changes.importer.schema_index import label_index
+from pia_changes.text.normalise import nfkc
 
 _TITLE = re.compile(r"(全項目|重点項目|基礎項目)評価書")
 _YOSHIKI = re.compile(r"[\[［〔【]\s*((?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*様式\s*(\d)\s*[\]］〕】]")
@@ -52,7 +52,7 @@ def _cover(lines: list[str]) -> tuple[str | None, str | None, list[int]]:
     title = version = None
     used: list[int] = []
     for j, line in enumerate(lines[:_HEAD_LINES]):
-        text = unicodedata.normalize("NFKC", line).strip()
+        text = nfkc(line).strip()
         if title is None and (m := _TITLE.search(text)) and "特定個人情報保護評価書" in text and len(text) < 40:
             title = m[1]
             used.append(j)

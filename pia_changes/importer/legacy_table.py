@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from pia_changes.document.legacy import ITEM_PARTS, SOURCE_LINES
+from pia_changes.text.normalise import nfkc
+from pia_changes.forms.numbering import starts_with_section
 
 KINDS = frozenset({"変更", "新規", "削除"})
 TIMINGS = frozenset({"事前", "事後"})
@@ -22,18 +24,13 @@ _HEADING = re.compile(r"^(?:\(別[添紙]\d*\))?変更箇所$")  # on compact NF
 _NEXT_PART = re.compile(r"^\(別[添紙]\d*\)\S*$")  # a following 別添 heading ends a flow table
 _PAGE_NO = re.compile(r"^[-‐－ー(（]?\s*\d{1,4}\s*[-‐－ー)）]?$|^\d{1,4}\s*/\s*\d{1,4}$")
 _NUMBER = re.compile(r"^\d{1,4}$")
-_SECTION = re.compile(r"^(?:[IVX]+|別紙|別添)")  # 項目① of the form: Ⅰ–Ⅵ (NFKC: I–VI), 別紙, 別添
 _HEADER_CHARS = frozenset("項番変更日目①②③④⑤⑥区分前後回の評価書記載提出時期に係る説明備考()（）・／/")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
 Parsed = tuple[list[dict], set[int], int]  # rows, consumed line indexes, index where the table ended
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
 def _compact(text: str) -> str:
-    return _WS.sub("", _nfkc(text))
+    return _WS.sub("", nfkc(text))
 
 
 def _column_key(label: str) -> str | None:
@@ -174,7 +171,7 @@ def _skip_page_header(lines: Sequence[str], j: int) -> int:
 
 
 def _is_page_number(lines: Sequence[str], j: int) -> bool:
-    if not _PAGE_NO.match(_nfkc(lines[j]).strip()):
+    if not _PAGE_NO.match(nfkc(lines[j]).strip()):
         return False
     nxt = next((line for line in lines[j + 1:j + 8] if line.strip()), None)
     return nxt is None or _is_heading(nxt)
@@ -183,8 +180,8 @@ def _is_page_number(lines: Sequence[str], j: int) -> bool:
 def _row_start(line: str, complete: bool, numbered: bool = True) -> bool:
     """項番 + 和暦 (or + 項目①) opens a row, a leading date where there is no 項番; after a row's 提出時期,
     so do a lone date and an indented line."""
-    toks = _SPACES.split(_nfkc(line).strip())
-    if numbered and len(toks) >= 2 and _NUMBER.match(toks[0]) and (_DATE.match(toks[1]) or _SECTION.match(toks[1])):
+    toks = _SPACES.split(nfkc(line).strip())
+    if numbered and len(toks) >= 2 and _NUMBER.match(toks[0]) and (_DATE.match(toks[1]) or starts_with_section(toks[1])):
         return True
     if not numbered and _DATE.match(toks[0]):
         return True
@@ -257,7 +254,7 @@ def _head(pieces: list[Piece], cols: list[str]) -> tuple[dict, int]:
     head: dict = {}
     k = 0
     while k < len(pieces):
-        text = _nfkc(pieces[k][0])
+        text = nfkc(pieces[k][0])
         if "項番" in cols and "項番" not in head and _NUMBER.match(text):
             head["項番"] = pieces[k][0]
         elif "変更日" not in head and _DATE.fullmatch(text):

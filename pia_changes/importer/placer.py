@@ -19,7 +19,7 @@ from pia_changes.text.normalise import compare_key
 from . import values as v
 from pia_changes.importer.continuation import Continuation
 from pia_changes.importer.schema_index import GroupPattern, Hit, LabelIndex, numbered
-from pia_changes.importer.scopes import PDF, TABBED, Cell, Scope, groups_above, innermost_group, top_of
+from pia_changes.importer.scopes import PDF, TABBED, PlacedText, Scope, groups_above, innermost_group, top_of
 
 
 class Placer(Continuation):
@@ -106,7 +106,7 @@ class Placer(Continuation):
         cell = scope.cells.get(node)
         return cell is None or self.value(node, cell) in (None, "", [])
 
-    def value(self, node: Node, cell: Cell) -> object:
+    def value(self, node: Node, cell: PlacedText) -> object:
         frags = [text for _, text in cell.parts]
         if node.type == "text":
             return v.text_value(frags)
@@ -122,7 +122,7 @@ class Placer(Continuation):
         return v.text_value(frags)
 
     def add(self, scope: Scope, node: Node, idx: int, fragment: str) -> None:
-        scope.cells.setdefault(node, Cell()).parts.append((idx, fragment))
+        scope.cells.setdefault(node, PlacedText()).parts.append((idx, fragment))
 
     def finish(self) -> None:
         """PDF: a file entry that never got its name (items printed after the last file's heading) joins the
@@ -231,7 +231,7 @@ class Placer(Continuation):
         if cell is not None and fragments and not self.is_empty(scope, node) and self._same(node, cell, fragments):
             cell.parts.append((idx, ""))  # the same value printed again (a heading repeated on a new page)
         else:
-            cell = scope.cells.setdefault(node, Cell())
+            cell = scope.cells.setdefault(node, PlacedText())
             cell.parts.extend((idx, f) for f in fragments) if fragments else cell.parts.append((idx, ""))
         cell.labelled = True
         self.last = (scope, node)
@@ -252,8 +252,8 @@ class Placer(Continuation):
         old = compare_key(str(self.value(node, cell)).split("\n")[0])
         return len(new) >= 4 and (old.startswith(new) or new.startswith(old) and len(old) >= 4)
 
-    def _same(self, node: Node, cell: Cell, fragments: list[str]) -> bool:
-        return self.value(node, Cell([(0, f) for f in fragments])) == self.value(node, cell)
+    def _same(self, node: Node, cell: PlacedText, fragments: list[str]) -> bool:
+        return self.value(node, PlacedText([(0, f) for f in fragments])) == self.value(node, cell)
 
     def _section_value(self, section: Node, fragments: list[str], idx: int) -> None:
         """The value printed beside a section's heading: 「4. 特定個人情報ファイルの取扱いの委託 [] 委託しない」
@@ -266,7 +266,7 @@ class Placer(Continuation):
             self.item(inner[0], [raw], idx)
             return
         for child in section.children:
-            if child.type in ("choice", "checkbox") and self.value(child, Cell([(0, raw)])) is not None:
+            if child.type in ("choice", "checkbox") and self.value(child, PlacedText([(0, raw)])) is not None:
                 scope = self.open(child)
                 self.add(scope, child, idx, raw)
                 self.last = (scope, child)
@@ -300,7 +300,7 @@ class Placer(Continuation):
             entries.append(entry)
         entry.headed, entry.number = True, number
         if name and self.is_empty(entry, ident):
-            entry.cells.setdefault(ident, Cell()).parts.append((idx, name))
+            entry.cells.setdefault(ident, PlacedText()).parts.append((idx, name))
         self.stacks[top_of(group)] = self.stacks.get(top_of(group), [])[: len(groups_above(group))] + [entry]
         self.context = group
         self.cursor = group

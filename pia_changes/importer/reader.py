@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from pia_changes.errors import PiaError
+from pia_changes.text.decode import looks_utf16
 
 _REPLACED_SHARE = 0.001  # above this share of broken UTF-8 sequences, try CP932 first
 
@@ -17,7 +18,7 @@ _REPLACED_SHARE = 0.001  # above this share of broken UTF-8 sequences, try CP932
 def read_text(raw: bytes, source_name: str, encoding: str | None = None) -> tuple[str, list[str]]:
     """The decoded text with LF line endings, and the notices to show the user."""
     notices: list[str] = []
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or looks_utf16(raw[:8192]):
         raise PiaError("UTF-16 で保存されたテキストです。UTF-8 で保存し直してください", file=source_name)
     if encoding is not None:
         text = _forced(raw, encoding, source_name, notices)
@@ -29,12 +30,6 @@ def read_text(raw: bytes, source_name: str, encoding: str | None = None) -> tupl
     if not text.strip():
         raise PiaError("空のファイルです", file=source_name)
     return text, notices
-
-
-def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without BOM: every other byte of ASCII text is NUL."""
-    head = raw[:4096]
-    return len(head) >= 8 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) < len(head) // 16
 
 
 def _forced(raw: bytes, encoding: str, source_name: str, notices: list[str]) -> str:

@@ -8,12 +8,12 @@ entries are found by their printed stem and number (「システム3」, 「委�
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pia_changes.forms import Form, Node, walk
 from pia_changes.forms.labels import squash
+from pia_changes.text.normalise import nfkc
 
 _CIRCLED = "".join(chr(0x2460 + i) for i in range(20))
 _NUMBERING = re.compile(rf"^(?:[{_CIRCLED}]+|\d+|(?:VI|IV|V|III|II|I)(?![A-Za-z])|リスク\d*)")
@@ -140,7 +140,7 @@ class LabelIndex:
 
 
 def _group_pattern(group: Node) -> GroupPattern:
-    template = unicodedata.normalize("NFKC", group.entry_label or group.key + "{n}")
+    template = nfkc(group.entry_label or group.key + "{n}")
     stem = template.replace("{n}", "").replace("{name}", "").strip("() ")
     if stem:
         s = re.escape(stem)

@@ -9,7 +9,10 @@ TABBED, PDF = "tabbed", "pdf"
 
 
 @dataclass(eq=False)
-class Cell:
+class PlacedText:
+    """The text fragments placed on one item while importing (not a published 変更箇所 cell:
+    that is rebuild.cells.Cell)."""
+
     parts: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, raw fragment)
     labelled: bool = False  # its printed label was seen (not only marks or a choice whose label was lost)
 
@@ -20,7 +23,7 @@ class Scope:
 
     node: Node
     seq: int
-    cells: dict[Node, Cell] = field(default_factory=dict)
+    cells: dict[Node, PlacedText] = field(default_factory=dict)
     groups: dict[Node, list[Scope]] = field(default_factory=dict)
     number: int | None = None  # the printed entry number (「委託事項3」)
     headed: bool = False  # its printed heading was seen

@@ -4,11 +4,11 @@ printed beside a heading (「※(7. リスク1⑨を除く。)」)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pia_changes.importer.placer import Placer
 from pia_changes.importer.schema_index import GroupPattern, LabelIndex, squashed
 from pia_changes.importer.scopes import top_of
+from pia_changes.text.normalise import nfkc
 
 _TOC = "項目一覧"
 _LEGACY_HEADING = re.compile(r"^\(?別[添紙]\d*\)?変更箇所$")
@@ -17,7 +17,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def compact(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", nfkc(text))
 
 
 def strip_note(rest: str) -> str:
@@ -50,18 +50,18 @@ class Structure:
             if hit is not None and any(n.parent is None for n in hit.nodes):
                 return True
             self.in_toc = False
-        nfkc = unicodedata.normalize("NFKC", text).strip()
-        return any(p.placeholder.match(nfkc) for p in self.index.groups)
+        folded = nfkc(text).strip()
+        return any(p.placeholder.match(folded) for p in self.index.groups)
 
     def header(self, text: str) -> tuple[GroupPattern, int, str | None] | None:
         """An entry heading: its group, printed number, and the name printed with it."""
-        nfkc = unicodedata.normalize("NFKC", text).strip()
+        folded = nfkc(text).strip()
         for pattern in self.index.groups:
-            m = pattern.header.match(nfkc)
+            m = pattern.header.match(folded)
             if m is None or (pattern.stemless and not self._stemless_ok(pattern)):
                 continue
             name = m[2].strip() or None
-            if pattern.stemless and squashed(nfkc) in self.index.exact:
+            if pattern.stemless and squashed(folded) in self.index.exact:
                 continue
             return pattern, int(m[1]), name
         return None

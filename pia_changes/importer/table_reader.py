@@ -33,13 +33,13 @@ from pia_changes.importer.table_sides import BEFORE, Gap, assign
 from pia_changes.importer.table_sides import parts as _parts
 from pia_changes.importer.table_cells import (BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width,
                                               join_lines, last_paragraph, solve_cells)
+from pia_changes.forms.numbering import starts_with_section
 
 _DATE = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
 _TIMINGS = frozenset({"事前", "事後"})
 _PAGE_NO = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}\s*(?:ページ|頁)?|[-‐ー−]\s*\d{1,4}\s*[-‐ー−]|"
                       r"(?:ページ|P\.?|p\.?)\s*\d{1,4}|第?\d{1,4}\s*(?:ページ|頁))$")
 _BARE_NUMBER = re.compile(r"^\(?\d{1,4}\)?$")
-_SECTION = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)(?![A-Za-z])|^[(（]?別[添紙]")
 _EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
 _PART = re.compile(r"^[(（]別[添紙]\d+[)）]")
@@ -266,13 +266,13 @@ class _Table:
 
     def _starts_label(self, line: Line) -> bool:
         text = nfkc(line.text)
-        return bool(_SECTION.match(text)) or _label_fit(self.form, line.text) is not None
+        return bool(starts_with_section(text)) or _label_fit(self.form, line.text) is not None
 
     def _item_start(self, after: int, timing: int) -> int:
         """Where a row without 変更日 begins: the first line after the last 提出時期 that starts an item label."""
         for i in range(after + 1, timing):
             e = self.stream[i]
-            if isinstance(e, Line) and e.gap != SPACE and _SECTION.match(nfkc(e.text)):
+            if isinstance(e, Line) and e.gap != SPACE and starts_with_section(nfkc(e.text)):
                 return i
         return after + 1
 

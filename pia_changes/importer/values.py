@@ -1,4 +1,4 @@
-"""Cell text → the typed value of a schema node (choice, checkbox, count, date, text).
+"""PlacedText text → the typed value of a schema node (choice, checkbox, count, date, text).
 
 Publishing systems print a choice as 「[30万人以上]」, 「[<input type="checkbox"/> 十分である]」,
 「〔 10万人以上100万人未満 〕」 or, in PDF text, 「[ 再委託する」 with the bracket lost; a checkbox set as
@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from pia_changes.forms import Node
-from pia_changes.text.normalise import html_to_text
+from pia_changes.text.normalise import html_to_text, nfkc
 from pia_changes.text.wareki import parse_date
 
 _TAGGED = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -34,8 +34,6 @@ _FILE_NO = re.compile(r"^\s*[(（]\s*[\d０-９]+\s*[)）]\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 
 
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 def norm(text: str) -> str:
