@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from pia_changes.text.wareki import parse_date
@@ -58,8 +59,10 @@ class Trailers:
         return getattr(self, name)
 
 
+@lru_cache(maxsize=1024)
 def parse_trailers(message: str) -> Trailers:
-    """Read the trailers of the last paragraph of MESSAGE (also a commit-msg file with comments)."""
+    """The result is shared between callers (a commit's message is read at each step): treat it
+    as read-only. Read the trailers of the last paragraph of MESSAGE (also a commit-msg file with comments)."""
     values: dict[str, object] = {}
     per_item: dict[str, dict[str, object]] = {}
     problems: list[str] = []
