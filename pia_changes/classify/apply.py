@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pia_changes.classify.rules import ClassifyContext, classify
-from pia_changes.classify.trailers import Decision, Trailers
+from pia_changes.classify.trailers import Trailers
 from pia_changes.config import Config
 from pia_changes.diff.change import Change, Classification
 
@@ -46,23 +46,21 @@ def own_trailers(trailers: Trailers, change: Change, changes: Sequence[Change]) 
     return values
 
 
+def trailer_values(trailers: Trailers, change: Change, changes: Sequence[Change]) -> dict[str, object]:
+    """The 変更日, 提出時期, 説明 and 判定 that apply to CHANGE: its own over the commit-wide ones."""
+    own = own_trailers(trailers, change, changes)
+    return {name: own.get(name) or getattr(trailers, name) for name in ("change_date", "timing", "reason", "decision")}
+
+
 def judge_changes(changes: Sequence[Change], form: str, config: Config,
                   trailers: Trailers | None = None) -> list[Judged]:
     """Each change judged; cosmetic ones are judged too (as not classified) so callers keep order."""
     trailers = trailers or NO_TRAILERS
     out = []
     for change in changes:
-        own = own_trailers(trailers, change, changes)
-        decision: Decision | None = own.get("decision") or trailers.decision  # type: ignore[assignment]
-        reason = own.get("reason") or trailers.reason
-        context = ClassifyContext(form, config, decision=decision, reason_text=reason)  # type: ignore[arg-type]
-        out.append(Judged(change, classify(change, context),
-                          own.get("change_date") or trailers.change_date,  # type: ignore[arg-type]
-                          own.get("timing") or trailers.timing))  # type: ignore[arg-type]
+        values = trailer_values(trailers, change, changes)
+        context = ClassifyContext(form, config, decision=values["decision"],
+                                  reason_text=values["reason"])  # type: ignore[arg-type]
+        out.append(Judged(change, classify(change, context), values["change_date"],  # type: ignore[arg-type]
+                          values["timing"]))  # type: ignore[arg-type]
     return out
-
-
-def counts_as_important(verdict: Classification) -> bool:
-    """What the hook counts as 重要な変更: decided important, or deferred to a person (要確認) —
-    a proposed exemption never lowers the count until a 判定 trailer confirms it."""
-    return bool(verdict.important) or (verdict.needs_review and not verdict.manual)

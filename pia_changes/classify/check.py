@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pia_changes.classify.apply import counts_as_important, judge_changes
+from pia_changes.classify.apply import judge_changes
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document, load_bytes
@@ -167,7 +167,7 @@ def _classify(path: str, changes: list, form: str, config: Config, trailers: Tra
             findings.add("error", "declared_after", f"{path}: {label}: 重要な変更を事後と記録します。重要な変更は"
                          "事前に提出しなければなりません（記録はできますが、generate はエラーとして報告します）",
                          item_id=judged.change.item_id)
-        if counts_as_important(verdict):
+        if verdict.important:  # a proposed exemption is 重要（要確認） until a 判定 settles it
             count += 1
             report.important.append(ImportantChange(path, label, verdict.procedure, judged.change_date))
     return count

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import Form, Node, walk
-from pia_changes.forms.numbering import ANNEX, LATIN_NUMERALS, section_numeral
+from pia_changes.forms.numbering import ANNEX, CIRCLED, LATIN_NUMERALS, section_numeral
 
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①…⑳ stay as they are: NFKC would make ① a 1
+_CIRCLED = frozenset(CIRCLED)  # ①…⑳ stay as they are: NFKC would make ① a 1
 _NUMBERING = re.compile(r"^(?:\(\d+\)|\d+[.．、]?|[0-9]+-)")
 _DROP = re.compile(r"[\s>＞\-－―‐–—~～、。,.・:：()（）「」『』【】\[\]※]")
 
@@ -132,7 +132,7 @@ def _numbered(label: str, at: int) -> bool:
 
 
 def _entry_number(text: str) -> int:
-    return _CIRCLED[text] if text in _CIRCLED else int(text)
+    return CIRCLED.index(text) + 1 if text in _CIRCLED else int(text)
 
 
 _FILE_NO = re.compile(r"\((\d+)\)\s*[^\s()]*ファイル")

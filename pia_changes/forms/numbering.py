@@ -6,6 +6,7 @@ import re
 
 from pia_changes.text.normalise import nfkc
 
+CIRCLED = "".join(chr(0x2460 + i) for i in range(20))  # ①…⑳: item numbers as printed
 NUMERALS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ")
 ANNEX = "別添"
 SECTIONS = (*NUMERALS, ANNEX)  # in form order

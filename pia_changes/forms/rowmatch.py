@@ -15,11 +15,11 @@ from dataclasses import replace
 from pia_changes.forms import Node
 from pia_changes.forms.labels import Match, match_label, squash
 from pia_changes.text.normalise import compare_key
+from pia_changes.forms.numbering import CIRCLED
 
 LONG_TAIL = 60  # a label that goes on after its item (「別紙２ > 項番１１９ > 情報照会者 事務 …」 column heads)
 NAME_MAX = 150  # a cell this short, on one line, that shows an entry is its name
 _OPTION_NO = re.compile(r"^\(?\d{1,2}[)）.．]")
-_CIRCLED = "".join(chr(0x2460 + i) for i in range(20))
 # 変更前/変更後 cells that describe an addition or deletion rather than show a value.
 _DESCRIPTIONS = ("追加", "新規", "削除", "記載なし", "右記", "左記", "－", "-", "—")
 
@@ -50,7 +50,7 @@ def _enclosing_group(node: Node) -> Node | None:
 
 def _names_several_items(group: Node, label: str) -> bool:
     """The label lists two or more of the entry's items by their printed numbers."""
-    numbers = {c.label[0] for c in group.children if c.label[:1] in _CIRCLED}
+    numbers = {c.label[0] for c in group.children if c.label[:1] in CIRCLED}
     return len(numbers & set(label)) >= 2
 
 
@@ -93,7 +93,7 @@ def _entry_item(group: Node, label: str, before: str | None, after: str | None) 
     stem = squash((group.entry_label or "").replace("{n}", "").replace("{name}", ""))
     position = tail.rfind(stem) if stem else -1
     rest = tail[position + len(stem):].lstrip("0123456789") if position >= 0 else ""
-    if rest[:1] and rest[0] in _CIRCLED:
+    if rest[:1] and rest[0] in CIRCLED:
         return next((c for c in group.children if c.label.startswith(rest[0])), None)
     values = [c for c in (before, after) if compare_key(c) and not any(d in compare_key(c) for d in _DESCRIPTIONS)]
     if values and all("\n" not in str(v).strip() and len(compare_key(v)) <= NAME_MAX for v in values):

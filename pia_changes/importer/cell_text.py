@@ -12,6 +12,7 @@ import re
 from rapidfuzz import fuzz
 
 from pia_changes.text.normalise import nfkc
+from pia_changes.forms.numbering import CIRCLED
 
 PLACEHOLDERS = frozenset({"－", "-", "―", "ー", "—", "‐", "なし", "記載なし", "該当なし", "(略)", "略", "省略", "同上"})
 BULLETS = frozenset("・●○■□◆◇◎※")
@@ -80,14 +81,13 @@ def pair_score(b: str, a: str, printed: frozenset[str] = frozenset()) -> float:
     return score + repeated
 
 
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _ENUM = re.compile(r"^(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*[.．)）、](?!\d))")
 
 
 def enumerator(text: str) -> int | None:
     """The number a paragraph opens with: ②, (2), 2. (None when it opens with none)."""
     text = text.lstrip()
-    if text[:1] in _CIRCLED:
-        return _CIRCLED[text[0]]
+    if text[:1] and text[0] in CIRCLED:
+        return CIRCLED.index(text[0]) + 1
     m = _ENUM.match(nfkc(text[:6]))
     return int(m[1] or m[2]) if m else None

@@ -14,9 +14,9 @@ from functools import lru_cache
 from pia_changes.forms import Form, Node, walk
 from pia_changes.forms.labels import squash
 from pia_changes.text.normalise import nfkc
+from pia_changes.forms.numbering import CIRCLED
 
-_CIRCLED = "".join(chr(0x2460 + i) for i in range(20))
-_NUMBERING = re.compile(rf"^(?:[{_CIRCLED}]+|\d+|(?:VI|IV|V|III|II|I)(?![A-Za-z])|リスク\d*)")
+_NUMBERING = re.compile(rf"^(?:[{CIRCLED}]+|\d+|(?:VI|IV|V|III|II|I)(?![A-Za-z])|リスク\d*)")
 _MARKS = re.compile(r"[*＊]+$")
 _WORDS = re.compile(r"[ \t\u3000]+")
 _ANNEX = re.compile(r"^別[添紙]\d")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pia_changes.text.normalise import html_to_text, nfkc
+from pia_changes.forms.numbering import CIRCLED
 
-_CIRCLED = {chr(0x2460 + i) for i in range(20)}
 BLANK_MARKS = frozenset({"-", "—", "―", "‐", "−", "ー", "─", "–"})  # after NFKC: 「－」 is "-"
 # 「（右記の内容を新たに追加）」, 「〈…〉のうち、右記の内容を新たに追加」: the text did not exist before
 _ADDED_NOTE = re.compile(r"右記の.{0,20}?を?新たに(?:追加|追記|記載)(?:する)?")
@@ -30,7 +30,7 @@ _CHECK_MARK = re.compile(r"\[([○〇◯●✓✔レxX]?)\]")
 
 
 def _nfkc(ch: str) -> str:
-    return ch if ch in _CIRCLED else nfkc(ch)
+    return ch if ch in CIRCLED else nfkc(ch)
 
 
 @dataclass(frozen=True)

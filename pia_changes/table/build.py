@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pia_changes.diff.change import Change, Classification
-from pia_changes.classify.apply import judge_changes, own_trailers
+from pia_changes.classify.apply import judge_changes, trailer_values
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
@@ -305,10 +305,9 @@ def _revision_rows(repo: GitRepo, revision: Revision, classified: list[tuple[Cha
     submission = first_containing(repo, revision.sha, tags) if classified else None
     out = []
     for change, verdict in classified:
-        own = own_trailers(trailers, change, changes)
-        declared = own.get("change_date") or trailers.change_date
-        day = declared or revision.author_date.date()
-        manual_timing = own.get("timing") or trailers.timing
+        values = trailer_values(trailers, change, changes)
+        declared, manual_timing = values["change_date"], values["timing"]
+        day = declared or revision.author_date.date()  # type: ignore[operator]
         submitted_on = submission.date if submission else today
         timing = manual_timing or ("事前" if submitted_on < day else "事後")
         out.append(Computed(change, verdict, revision, day, timing, submission is not None,
