@@ -27,6 +27,19 @@ def run_process(argv: list[str], cwd: Path | None = None) -> float:
     return elapsed
 
 
+_RSS_PROBE = ("import os, subprocess, sys\n"
+              "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+              "print(os.wait4(child.pid, 0)[2].ru_maxrss)")
+
+
+def peak_rss_mb(argv: list[str], cwd: Path | None = None) -> float:
+    """The peak resident set of one process and the git processes it waits for. Started from a
+    small probe process: a child forked from this one would count this process's own memory (the
+    copy before exec) as its peak."""
+    done = subprocess.run([sys.executable, "-c", _RSS_PROBE, *argv], cwd=cwd, capture_output=True, check=True)
+    return int(done.stdout) / 1024
+
+
 def paired(a: Callable[[], float], b: Callable[[], float], runs: int, warmup: int = 1) -> tuple[float, float]:
     """Median seconds of A and of B, run alternately after a warm-up of each."""
     for _ in range(warmup):

@@ -165,8 +165,8 @@ def format_option(choices: tuple[str, ...], default: str | None):
 
 def print_findings(findings) -> None:
     from pia_changes.table.findings import finding_text
-    for f in findings:
-        click.echo(finding_text(f), err=True)
+    if findings:  # one write: a long history has hundreds
+        click.echo("\n".join(finding_text(f) for f in findings), err=True)
 
 
 @cli.command()
@@ -184,28 +184,24 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
              layout: str, no_bom: bool, strict: bool) -> None:
     """git の履歴から別添「変更箇所」の表を作る（既定は markdown を標準出力へ）。"""
     from pia_changes.table.findings import fails_strict
-    from pia_changes.table.generate import generate as build, repository_config
+    from pia_changes.table.generate import generate_output
     from pia_changes.output import write_atomic
-    from pia_changes.render import output_format, render, wants_bom
+    from pia_changes.render import output_format, wants_bom
     from pia_changes.workspace import expand_globs
 
     fmt = output_format(fmt, output)
     files = tuple(expand_globs(files))
-    drafts: list[str] = []
-    tables = build(".", list(files), rev, skipped=drafts, progress=terminal_progress())
-    for draft in drafts:
+    shown = generate_output(".", list(files), rev, fmt, layout=layout, bom=wants_bom(fmt, output, no_bom),
+                            progress=terminal_progress())
+    for draft in shown.drafts:
         click.echo(f"{draft}: まだコミットされていないため表に含めていません", err=True)
-    data = render(tables, fmt, layout=layout, bom=wants_bom(fmt, output, no_bom), gannen=repository_config(".").gannen,
-                  single=len(files) == 1)
     if output:
-        write_atomic(output, data, force)
-        click.echo(f"{output} に書き出しました（{sum(len(t.rows) for t in tables)} 行）", err=True)
+        write_atomic(output, shown.data, force)
+        click.echo(f"{output} に書き出しました（{shown.rows} 行）", err=True)
     else:
-        text = data.decode("utf-8")
-        click.echo(text, nl=not text.endswith("\n"))
-    findings = [f for t in tables for f in t.findings]
-    print_findings(findings)
-    if strict and fails_strict(findings):
+        click.echo(shown.data, nl=not shown.data.endswith(b"\n"))  # bytes: no decoding of megabytes
+    print_findings(shown.findings)
+    if strict and fails_strict(shown.findings):
         sys.exit(1)
 
 

@@ -8,6 +8,7 @@ import os
 import pytest
 
 BROWSER, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytest_plugins = ["tests.helpers.example"]  # the example repository's fixtures: example, received, cold
 
 
 @pytest.fixture(autouse=True)

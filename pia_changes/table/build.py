@@ -20,7 +20,8 @@ from pia_changes.errors import PiaError
 from pia_changes.table.findings import FindingCollector, review_message
 from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
-from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader, config_salt
+from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
+from pia_changes.table.cachedir import config_salt
 from pia_changes.git.repo import GitObjectError, GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import LegacyRow, legacy_object, legacy_table
 from pia_changes.classify.publisher import publisher_important

@@ -6,9 +6,6 @@ written here; git itself is reached through pia_changes.git.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-from functools import lru_cache
 from pathlib import Path
 
 from pia_changes.diff.change import Classification
@@ -17,54 +14,14 @@ from pia_changes.errors import PiaError
 from pia_changes.forms import load_form
 from pia_changes.git.repo import SHA, GitRepo
 from pia_changes.table import datafile
+from pia_changes.table.cachedir import CACHE_FORMAT, cache_root, package_version
 from pia_changes.document.chunks import ChunkParser
 from pia_changes.document.yamlread import parse
 from pia_changes.text.decode import decode
 
 # ---- parsed documents, cached by blob sha ----------------------------------------------------
 
-CACHE_FORMAT = 2  # format 1 held Python objects: never read again
 datafile.register(Classification)  # the verdicts of cached pairs
-
-
-@lru_cache(maxsize=None)
-def _package_version() -> str:
-    """The installed version, as importlib.metadata gives it. Read from the distribution's own
-    files on sys.path first (in the same order): importing importlib.metadata would cost more
-    than the rest of a cached `diff` (Decisions: Speed)."""
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith("pia_changes-") and name.endswith(".dist-info"):
-                return name[len("pia_changes-"):-len(".dist-info")]
-            if name in ("pia_changes.egg-info", "pia_changes.dist-info"):
-                return _metadata_version(os.path.join(entry or ".", name)) or _slow_version()
-    return _slow_version()
-
-
-def _metadata_version(directory: str) -> str | None:
-    for file in ("PKG-INFO", "METADATA"):
-        try:
-            with open(os.path.join(directory, file), encoding="utf-8") as fh:
-                for line in fh:
-                    if line.startswith("Version:"):
-                        return line[8:].strip()
-                    if not line.strip():
-                        break
-        except OSError:
-            continue
-    return None
-
-
-def _slow_version() -> str:
-    from importlib import metadata
-    try:
-        return metadata.version("pia-changes")
-    except metadata.PackageNotFoundError:
-        return "0"
 
 
 def blob_id(raw: bytes) -> str:
@@ -187,12 +144,7 @@ def unpack_lines(flat: list) -> dict:
 
 
 def _document_key(blob_sha: str) -> str:
-    return f"document\0{CACHE_FORMAT}\0{_package_version()}\0{blob_sha}"
-
-
-def cache_root(repo: GitRepo) -> Path:
-    """Where this version of the tool keeps its caches: a new format or version starts afresh."""
-    return repo.git_dir / "pia-changes" / "cache" / f"{CACHE_FORMAT}-{_package_version()}"
+    return f"document\0{CACHE_FORMAT}\0{package_version()}\0{blob_sha}"
 
 
 class RevisionLoader:
@@ -247,16 +199,4 @@ class PairCache:
 
 
 def _pair_key(key: str) -> str:
-    return f"pair\0{CACHE_FORMAT}\0{_package_version()}\0{key}"
-
-
-def config_salt(config: object) -> str:
-    """What a pair's rows depend on besides the two versions and the commit: every setting of
-    pia-changes.toml (sets sorted, so the salt is the same in every process)."""
-    def plain(value: object) -> object:
-        if isinstance(value, (set, frozenset)):
-            return sorted(map(repr, value))
-        if isinstance(value, dict):
-            return sorted((repr(k), repr(v)) for k, v in value.items())
-        return repr(value)
-    return repr(sorted((k, plain(v)) for k, v in vars(config).items() if k != "root"))
+    return f"pair\0{CACHE_FORMAT}\0{package_version()}\0{key}"

@@ -30,6 +30,7 @@ from pia_changes.output import NEW_FILE, temp_name
 MAGIC = b"pia-changes-cache 2 "   # first bytes of every file; the number is the file format
 _MARK = "\x00"                    # tag keys start with it; a data mapping using it is tagged itself
 _TUPLE, _MAP, _DATE, _DATETIME, _RECORD = "\x00t", "\x00m", "\x00d", "\x00T", "\x00r"
+_TEXT_BYTES = "\x00u"             # bytes that are UTF-8 text, stored as the text
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -116,6 +117,11 @@ def encode(value: object) -> object:
         return {_TUPLE: [encode(v) for v in value]}
     if kind is dt.datetime:
         return {_DATETIME: value.isoformat()}
+    if kind is bytes:
+        try:
+            return {_TEXT_BYTES: value.decode("utf-8")}
+        except UnicodeDecodeError:
+            raise Uncacheable("bytes") from None
     if kind is dt.date:
         return {_DATE: value.isoformat()}
     if RECORDS.get(kind.__name__) is kind:
@@ -138,6 +144,7 @@ _DECODERS = {
     _DATE: dt.date.fromisoformat,
     _DATETIME: dt.datetime.fromisoformat,
     _RECORD: _record,
+    _TEXT_BYTES: lambda text: text.encode("utf-8"),
 }
 
 
@@ -185,7 +192,11 @@ def write(path: Path, key: str, value: object) -> bool:
         payload = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (Uncacheable, ValueError, RecursionError):
         return False
-    data = MAGIC + _digest(secret, key, payload) + b"\n" + payload
+    return write_bytes(path, MAGIC + _digest(secret, key, payload) + b"\n" + payload)
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """DATA at PATH atomically (temporary file renamed over it); False when it could not be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = temp_name(path.parent, ".tmp-")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pia_changes.diff.change import Change, Classification
+if TYPE_CHECKING:  # annotations only: a warm `generate` reads rows without loading the diff
+    from pia_changes.diff.change import Change, Classification
 
 
 @dataclass(frozen=True)
