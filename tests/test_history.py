@@ -210,6 +210,23 @@ def test_many_blobs_are_read_through_one_cat_file_process(repo, git_repo):
         git_repo.read_blob("0" * 40)
 
 
+def test_blobs_asked_ahead_and_left_unread_do_not_shift_the_answers(repo, git_repo):
+    for i in range(6):
+        repo.commit(f"版{i}", {"a.yaml": f"a: {i}\n"})
+    blobs = [r.blob for r in git_repo.file_revisions("a.yaml")]
+    git_repo.read_ahead(blobs[1])
+    git_repo.read_ahead(blobs[2])
+    assert git_repo.read_blob(blobs[2]) == b"a: 2\n"  # the answer for 1 is skipped
+    git_repo.read_ahead(blobs[3])
+    assert git_repo.read_blob(blobs[5]) == b"a: 5\n"  # asked ahead, then something else wanted
+    git_repo.read_ahead("0" * 40)
+    with pytest.raises(PiaError):
+        git_repo.read_blob("0" * 40)
+    git_repo.read_ahead(blobs[4])
+    git_repo.close()  # answers pending when the process stops are forgotten
+    assert [git_repo.read_blob(b) for b in blobs] == [f"a: {i}\n".encode() for i in range(6)]
+
+
 # ---- submission tags -----------------------------------------------------------------------------
 
 def test_submission_tags(repo, git_repo):

@@ -309,3 +309,13 @@ def test_diff_is_the_same_under_any_hash_seed(tmp_path):
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert all(json.loads(outputs[0]))  # every pair differs
+
+
+@given(st.text(alphabet="あい課a", max_size=30), st.text(alphabet="あい課a", max_size=30))
+def test_common_ends_are_the_longest_shared_head_and_then_tail(a, b):
+    from pia_changes.classify.textedits import common_ends
+    head, tail = common_ends(a, b)
+    assert a[:head] == b[:head] and (head == min(len(a), len(b)) or a[head] != b[head])
+    assert head + tail <= min(len(a), len(b))
+    assert a[len(a) - tail:] == b[len(b) - tail:]
+    assert head + tail == min(len(a), len(b)) or a[len(a) - tail - 1] != b[len(b) - tail - 1]

@@ -21,15 +21,25 @@ def edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
 
 
 def common_ends(a: str, b: str) -> tuple[int, int]:
-    """How many characters A and B share at the start, and then at the end."""
+    """How many characters A and B share at the start, and then at the end. Found by halving,
+    comparing slices: a character loop took 40 µs a call on the texts of a 全項目評価書, and the
+    classifier asks for every changed text."""
     limit = min(len(a), len(b))
-    head = 0
-    while head < limit and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    head = _shared(lambda i, j: a[i:j] == b[i:j], limit)
+    tail = _shared(lambda i, j: a[len(a) - j:len(a) - i] == b[len(b) - j:len(b) - i], limit - head)
     return head, tail
+
+
+def _shared(same, limit: int) -> int:
+    """The largest n ≤ LIMIT with SAME(0, n), where SAME(i, j) compares the span i..j of both."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(low, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def word_around(text: str, start: int, end: int) -> str:

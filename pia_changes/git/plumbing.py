@@ -12,6 +12,7 @@ repository paths are passed on, never text from a document or a commit message.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import re
@@ -86,47 +87,79 @@ def dubious_ownership(stderr: bytes, where: Path | str) -> PiaError | None:
 
 class CatFile:
     """One long-lived `git cat-file --batch` (Decisions: Speed): objects as stored, raw — no
-    --filters, no --textconv, so nothing the repository configures runs while reading."""
+    --filters, no --textconv, so nothing the repository configures runs while reading.
+
+    An object can be asked for ahead (`ahead`): git then inflates it while the caller is still
+    parsing the one before, on the other core."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._process: subprocess.Popen | None = None
+        self._pending: collections.deque[str] = collections.deque()  # asked ahead, answers unread
 
     @property
     def pid(self) -> int | None:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
 
+    def ahead(self, name: str) -> None:
+        """Ask for NAME now; its answer is read by the `read` of NAME that follows. An answer
+        nobody reads is skipped by the next read."""
+        if "\n" in name or "\0" in name:
+            return
+        try:
+            self._ask(name)
+        except (OSError, ValueError):
+            self.close()
+            return
+        self._pending.append(name)
+
     def read(self, name: str) -> tuple[str, bytes] | None:
         """(type, content) of the object NAME; None when git has no such object. Raises
         GitObjectError when the process dies on it (a corrupt object)."""
         if "\n" in name or "\0" in name:
             return None
-        if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(["git", *HARDENED, "cat-file", "--batch"], cwd=self.root,
-                                             env={**os.environ, **ENV}, stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
         try:
-            stdin.write(os.fsencode(name) + b"\n")
-            stdin.flush()
-            header = stdout.readline()
-            if header.endswith((b" missing\n", b" ambiguous\n")):  # NAME may hold spaces (rev:path)
-                return None
-            fields = header.split()
-            if len(fields) != 3:
-                raise ValueError("no header: the process died")
-            size = int(fields[2])
-            content = stdout.read(size + 1)
-            if len(content) != size + 1:
-                raise ValueError("short object")
+            while self._pending:
+                asked = self._pending.popleft()
+                answer = self._answer()
+                if asked == name:
+                    return answer
+            self._ask(name)
+            return self._answer()
         except (OSError, ValueError):
             self.close()
             raise GitObjectError(f"git のオブジェクトを読めません（欠けているか壊れています）: {name}") from None
+
+    def _ask(self, name: str) -> None:
+        if self._process is None or self._process.poll() is not None:
+            self._pending.clear()
+            self._process = subprocess.Popen(["git", *HARDENED, "cat-file", "--batch"], cwd=self.root,
+                                             env={**os.environ, **ENV}, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        stdin = self._process.stdin
+        assert stdin is not None
+        stdin.write(os.fsencode(name) + b"\n")
+        stdin.flush()
+
+    def _answer(self) -> tuple[str, bytes] | None:
+        stdout = self._process.stdout if self._process is not None else None
+        if stdout is None:
+            raise ValueError("no process")
+        header = stdout.readline()
+        if header.endswith((b" missing\n", b" ambiguous\n")):  # NAME may hold spaces (rev:path)
+            return None
+        fields = header.split()
+        if len(fields) != 3:
+            raise ValueError("no header: the process died")
+        size = int(fields[2])
+        content = stdout.read(size + 1)
+        if len(content) != size + 1:
+            raise ValueError("short object")
         return fields[1].decode(), content[:-1]
 
     def close(self) -> None:
+        self._pending.clear()
         if self._process is None:
             return
         process, self._process = self._process, None

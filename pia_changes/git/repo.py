@@ -296,6 +296,11 @@ class GitRepo:
         """(type, content) of the object NAME through the one cat-file process; None if missing."""
         return self._batch.read(name)
 
+    def read_ahead(self, sha: str) -> None:
+        """Let git inflate the blob SHA while the caller works on the one before (read_blob reads it)."""
+        if SHA.match(sha):
+            self._batch.ahead(sha)
+
     def read_blob(self, sha: str) -> bytes:
         if not SHA.match(sha):
             raise PiaError(f"blob の sha ではありません: {sha!r}")

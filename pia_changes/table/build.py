@@ -129,8 +129,12 @@ class _Documents(Sequence):
         return self.loaded[index]
 
     def load(self, index: int) -> Document:
-        """Version INDEX, validated; raises its InvalidDocument/PiaError."""
+        """Version INDEX, validated; raises its InvalidDocument/PiaError. The next version is asked
+        for at once: a version that had to be parsed is mostly followed by another."""
         rev = self.revisions[index]
+        following = self.revisions[index + 1] if index + 1 < len(self.revisions) else None
+        if following is not None and following.blob is not None:
+            self.loader.repo.read_ahead(following.blob)
         doc = self.loader.load(rev.blob, rev.path)  # type: ignore[arg-type]
         self.loaded[index] = doc
         return doc
