@@ -25,7 +25,6 @@ import copy
 import datetime as dt
 import json
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import SEEDS, bytecode_cache, LARGEST_ZENKOUMOKU, import_seed, paired, peak_rss_mb, run_process  # noqa: E402
+from timing import (SEEDS, LARGEST_ZENKOUMOKU, bytecode_cache, frequent_departments, import_seed, paired,  # noqa: E402
+                    peak_rss_mb, replace_everywhere, run_process)
 
 COLD_TARGET = 2.5
 WARM_TARGET = 0.4
@@ -167,38 +167,16 @@ class Editor:
 
 
 class DepartmentRenamer:
-    """The dense history: one department renamed everywhere per commit. The department is the
-    name ending in 課 that the most values mention, so the rule holds for any seed."""
+    """The dense history: one department renamed everywhere per commit (the one that the most
+    values mention, so the rule holds for any seed)."""
 
     def __init__(self, data: dict) -> None:
         self.data = data
-        counts: dict[str, int] = {}
-        for _, text in self._values(data, ()):
-            for name in set(re.findall(r"[一-龥ァ-ヶー]{2,8}課", text)):
-                counts[name] = counts.get(name, 0) + 1
-        self.name = max(sorted(counts), key=counts.get)
-
-    def _values(self, value, path):
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                if key not in ("変更箇所", "未配置"):
-                    yield from self._values(inner, path + (key,))
-        elif isinstance(value, list):
-            for i, inner in enumerate(value):
-                yield from self._values(inner, path + (i,))
-        elif isinstance(value, str):
-            yield path, value
+        self.name = frequent_departments(data, 1)[0]
 
     def edit(self, n: int) -> tuple[set[str], str]:
-        old, new = self.name, f"{self.name.rstrip('課').rstrip('0123456789')}{n}課"
-        touched: set[str] = set()
-        for path, text in list(self._values(self.data, ())):
-            if old in text:
-                target = self.data
-                for key in path[:-1]:
-                    target = target[key]
-                target[path[-1]] = text.replace(old, new)
-                touched.add(path[0])
+        old, new = self.name, f"{self.name[:-1].rstrip('0123456789')}{n}{self.name[-1]}"
+        touched = {path[0] for path in replace_everywhere(self.data, old, new)}
         self.name = new
         return touched, f"組織改正により{old}を{new}に名称変更"
 

@@ -6,6 +6,7 @@ the same run, alternating the two (A B A B …) so drift hits both alike.
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -109,3 +110,44 @@ def large_document(out: Path, at_least: int = 2000) -> tuple[Path, int]:
                 group.append(clone)
     out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
     return out, count_items(data)
+
+
+# --- edits that touch many places: a reorganisation renames a department everywhere -------------
+
+_DEPARTMENT = re.compile(r"[一-龥ァ-ヶー]{2,8}課")
+
+
+def text_values(value: object, path: tuple = ()):
+    """(path, text) of every string of a document outside its 変更箇所 and 未配置."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key not in ("変更箇所", "未配置"):
+                yield from text_values(inner, path + (key,))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from text_values(inner, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def frequent_departments(data: dict, count: int) -> list[str]:
+    """The COUNT names ending in 課 that the most values mention (a rule, so any seed has them)."""
+    mentions: dict[str, int] = {}
+    for _, text in text_values(data):
+        for name in set(_DEPARTMENT.findall(text)):
+            mentions[name] = mentions.get(name, 0) + 1
+    ranked = sorted(mentions, key=lambda name: (-mentions[name], name))
+    return [name for name in ranked if not any(name in other or other in name for other in ranked[:ranked.index(name)])][:count]
+
+
+def replace_everywhere(data: dict, old: str, new: str) -> set[tuple]:
+    """OLD → NEW in every text value, in place; the paths of the values changed."""
+    touched = set()
+    for path, text in list(text_values(data)):
+        if old in text:
+            target = data
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = text.replace(old, new)
+            touched.add(path)
+    return touched

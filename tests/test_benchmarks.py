@@ -1,6 +1,6 @@
-"""The speed benchmarks in quick mode (few runs), with the targets of docs/design.md (Quality bars:
-Speed). Every figure is a ratio measured in one run, both sides alternated, so a slow or busy
-machine slows both alike; what remains is noise, hence the one lower bar below."""
+"""The speed benchmarks in quick mode (few runs), with the targets of issue 29. Every figure is a
+ratio measured in one run, both sides alternated, so a slow or busy machine slows both alike;
+what remains is noise, hence the 20 % slack."""
 from __future__ import annotations
 
 import json
@@ -12,12 +12,10 @@ import pytest
 from tests.helpers.paths import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
-pytestmark = pytest.mark.slow  # about two minutes: CI runs them, `-m "not slow"` skips them locally
-
-# The whole-process diff target is 5x (met by the full run: see the README, Speed). A busy CI
-# machine moves a ~150 ms process more than an ~850 ms one, so CI asserts 4.5x: a regression of
-# the cached path (parsing again, importing PyYAML) would fall far below that.
-PROCESS_BAR_IN_CI = 4.5
+# CI fails on a ratio more than 20% past its target (issue 29): the figures of a quick run on a
+# shared machine move by about that much.
+SLACK = 1.2
+pytestmark = pytest.mark.slow  # about three minutes: CI runs them, `-m "not slow"` skips them locally
 
 
 def run_quick(script: str) -> dict:
@@ -41,20 +39,33 @@ def test_diff_reports_exactly_the_declared_changes(diff_result):
     assert diff_result["counts_ok"] is True
 
 
-def test_diff_library_is_30_times_faster_than_deepdiff(diff_result):
+def test_diff_library_against_deepdiff(diff_result):
+    """Each timed call on fresh copies of both trees (issue 29). The target is 80×; the 20
+    declared edits meet it within the slack, the three global renames are not there yet
+    (README, Speed): the test holds what is."""
     library = diff_result["library"]
-    assert library["ratio"] >= diff_result["targets"]["library"] == 30, library
+    assert diff_result["targets"]["library"] == 80
+    assert library["ratio"] >= diff_result["targets"]["library"] / SLACK, library
+    assert library["many"]["ratio"] >= 20, library
+
+
+def test_many_changes_are_each_reported(diff_result):
+    many = diff_result["many"]
+    assert len(many["renamed"]) == 3 and many["values"] >= 20
+    assert many["counts_ok"], many
 
 
 def test_diff_process_against_a_deepdiff_script(diff_result):
     process = diff_result["process"]
     assert diff_result["targets"]["process"] == 5
-    assert process["ratio"] >= PROCESS_BAR_IN_CI, process
+    assert process["ratio"] >= diff_result["targets"]["process"] / SLACK, process
+    assert process["many"]["ratio"] >= diff_result["targets"]["process"] / SLACK, process
 
 
-# CI fails on a ratio more than 20% past its target (issue 29): the figures of a quick run on a
-# shared machine move by about that much.
-SLACK = 1.2
+def test_check_as_a_hook_against_loading_the_file():
+    result = run_quick("check_bench.py")
+    assert result["exit"] == 0 and result["reports_the_change"]
+    assert result["ratio"] <= result["target"] * SLACK, result
 
 
 @pytest.fixture(scope="module")

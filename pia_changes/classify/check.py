@@ -17,11 +17,12 @@ from pathlib import Path
 from pia_changes.classify.apply import judge_changes
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
-from pia_changes.document.model import Document, load_bytes
+from pia_changes.document.model import Document
 from pia_changes.errors import InvalidDocument, PiaError
 from pia_changes.table.findings import FindingCollector, fails_strict, review_message
 from pia_changes.git.repo import GitRepo
 from pia_changes.workspace import open_workspace
+from pia_changes.table.cache import DocumentCache
 from pia_changes.table.rows import Finding
 from pia_changes.classify.trailers import Trailers, parse_trailers
 
@@ -91,9 +92,10 @@ def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), mess
         report = CheckReport()
         findings = FindingCollector(config.acknowledged)
         changed = False
+        documents = DocumentCache(repo, config.max_input_bytes)  # HEAD's version was parsed before
         for path in staged_assessments(repo, config, files, head):
             report.checked.append(path)
-            changed |= _check_one(repo, head, path, config, trailers, report, findings)
+            changed |= _check_one(repo, documents, head, path, config, trailers, report, findings)
         if trailers is not None and changed:
             report.trailer_problems = [f"{message_name}: {p}" for p in trailers.problems]
             report.refusal = _refusal(report.important, message_name)
@@ -123,9 +125,11 @@ def _match(parts: list[str], patterns: list[str]) -> bool:
     return bool(parts) and fnmatchcase(parts[0], patterns[0]) and _match(parts[1:], patterns[1:])
 
 
-def _check_one(repo: GitRepo, head: str | None, path: str, config: Config, trailers: Trailers | None,
-               report: CheckReport, findings: FindingCollector) -> bool:
-    """Validate the staged PATH and classify it against HEAD; True when it holds changes."""
+def _check_one(repo: GitRepo, documents: DocumentCache, head: str | None, path: str, config: Config,
+               trailers: Trailers | None, report: CheckReport, findings: FindingCollector) -> bool:
+    """Validate the staged PATH and classify it against HEAD; True when it holds changes. Both
+    versions are parsed through the DocumentCache: HEAD's by generate or an earlier check, the
+    staged one by the pre-commit stage for the commit-msg stage (and for generate once committed)."""
     old_raw = repo.read_at(head, path) if head is not None else None
     new_raw = repo.read_index(path)
     if new_raw is None:
@@ -134,7 +138,7 @@ def _check_one(repo: GitRepo, head: str | None, path: str, config: Config, trail
             return False
         report.summaries.append(f"{path}: 評価書が削除されています")
         return True
-    new = _load(new_raw, path, config, report.errors)
+    new = _load(documents, new_raw, path, report.errors)
     if new is None:
         return False
     if old_raw is None:
@@ -142,7 +146,7 @@ def _check_one(repo: GitRepo, head: str | None, path: str, config: Config, trail
                                 "（項目ごとの判定はしません）")
         return True
     try:
-        old = load_bytes(old_raw, f"HEAD:{path}", config.max_input_bytes)
+        old = documents.load_bytes(old_raw, f"HEAD:{path}")
         changes = list(diff(old, new).significant())
     except PiaError as exc:
         message = "様式に合いません" if isinstance(exc, InvalidDocument) else exc.message
@@ -173,9 +177,9 @@ def _classify(path: str, changes: list, form: str, config: Config, trailers: Tra
     return count
 
 
-def _load(raw: bytes, path: str, config: Config, errors: list[str]) -> Document | None:
+def _load(documents: DocumentCache, raw: bytes, path: str, errors: list[str]) -> Document | None:
     try:
-        return load_bytes(raw, path, config.max_input_bytes)
+        return documents.load_bytes(raw, path)
     except InvalidDocument as exc:
         errors.extend(str(p) for p in exc.problems)
     except PiaError as exc:
