@@ -207,12 +207,17 @@ def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list
     left_new = [j for j in range(len(news)) if j not in paired_new]
     old_texts = {i: _flat(olds[i]) for i in left_old}
     new_texts = {j: _flat(news[j]) for j in left_new}
+    old_keys = {i: option_key(old_names[i]) for i in left_old if old_names[i]}
+    new_keys = {j: option_key(new_names[j]) for j in left_new if new_names[j]}
     scored = []
     for i in left_old:
         for j in left_new:
-            score = similarity(old_texts[i], new_texts[j])
-            if old_names[i] and new_names[j]:
-                score = (score + similarity(option_key(old_names[i]), option_key(new_names[j]))) / 2
+            named = i in old_keys and j in new_keys
+            # named: the mean with the names' similarity (at most 1) reaches the threshold only
+            # when the contents reach 2 × threshold − 1
+            score = similarity(old_texts[i], new_texts[j], 2 * MATCH_THRESHOLD - 1 if named else MATCH_THRESHOLD)
+            if named:
+                score = (score + similarity(old_keys[i], new_keys[j])) / 2
             if score >= MATCH_THRESHOLD:
                 scored.append((-score, abs(i - j), i, j))
     scored.sort()

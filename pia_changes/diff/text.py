@@ -236,14 +236,16 @@ def cosmetic_key(value: object) -> str:
     return _WHITESPACE.sub("", text).rstrip(_TRAILING)
 
 
-def similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
     """0..1, symmetric: rapidfuzz's ratio when installed (imported on first use: most diffs never
-    need it), else difflib's."""
+    need it), else difflib's. A value below FLOOR may come back as 0: the caller drops it anyway,
+    and rapidfuzz, told so, stops early (pairing the renamed entries of a group compares every
+    old entry with every new one)."""
     if not a and not b:
         return 1.0
     ratio = _rapid_ratio()
     if ratio is not None:
-        return ratio(a, b) / 100.0
+        return ratio(a, b, score_cutoff=floor * 100.0) / 100.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < 0.3:
         return matcher.real_quick_ratio()
