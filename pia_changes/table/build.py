@@ -130,12 +130,14 @@ class _Documents(Sequence):
 
     def load(self, index: int) -> Document:
         """Version INDEX, validated; raises its InvalidDocument/PiaError. The next version is asked
-        for at once: a version that had to be parsed is mostly followed by another."""
+        for once this one is read, so git inflates it while this one is parsed: a version that had
+        to be parsed is mostly followed by another."""
         rev = self.revisions[index]
+        raw = self.loader.repo.read_blob(rev.blob)  # type: ignore[arg-type]
         following = self.revisions[index + 1] if index + 1 < len(self.revisions) else None
         if following is not None and following.blob is not None:
             self.loader.repo.read_ahead(following.blob)
-        doc = self.loader.load(rev.blob, rev.path)  # type: ignore[arg-type]
+        doc = self.loader.load_bytes(raw, rev.path)
         self.loaded[index] = doc
         return doc
 
