@@ -8,7 +8,7 @@ import pytest
 
 from pia_changes.document.model import load_text
 from pia_changes.errors import PiaError
-from pia_changes.table.cache import DocumentCache
+from pia_changes.table.cache import DocumentCache, PairCache
 from pia_changes.git.repo import GitRepo, SubmissionTag
 from pia_changes.classify.trailers import Decision, parse_trailers
 from tests.helpers.documents import blank, dump, filled
@@ -388,6 +388,24 @@ def test_cache_key_has_format_and_package_version(repo, git_repo):
     assert cache.path(blob).parent == cache.directory
     with pytest.raises(PiaError):
         cache.path("../../escape")
+
+
+def test_pair_results_are_packed_per_run_and_packs_merged_when_many(repo, git_repo):
+    repo.commit("作成", {"a.yaml": dump(blank(FORM))})
+    for run in range(2 * PairCache.MERGE_AT):
+        cache = PairCache(git_repo, "salt")
+        assert cache.get(cache.key("rows", str(run))) is None
+        cache.put(cache.key("rows", str(run)), ("rows of run", run))
+        cache.flush()
+        assert len(list(cache.directory.glob("pack-*.json"))) < PairCache.MERGE_AT
+    fresh = PairCache(git_repo, "salt")
+    assert [fresh.get(fresh.key("rows", str(run))) for run in range(2 * PairCache.MERGE_AT)] == \
+        [("rows of run", run) for run in range(2 * PairCache.MERGE_AT)]
+    other = PairCache(git_repo, "another configuration")
+    assert other.get(other.key("rows", "0")) is None
+    for pack in fresh.directory.glob("pack-*.json"):
+        pack.write_bytes(pack.read_bytes().replace(b"rows of run", b"rows of rub"))  # not ours any more
+    assert PairCache(git_repo, "salt").get(fresh.key("rows", "0")) is None
 
 
 def test_corrupt_cache_file_is_ignored_and_rewritten(repo, git_repo):

@@ -456,17 +456,30 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _reading_blobs(group: int) -> bool:
+    """Whether the process group GROUP runs its `git cat-file --batch`: the history is being read."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == group and b"cat-file" in (entry / "cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _interrupt(root: Path, out: Path) -> subprocess.CompletedProcess | None:
     """Start generate, press Ctrl-C (SIGINT to its process group) once it is reading history.
     None when the run finished first. The child gets SIGINT's default action back: a shell starts a
     background job with SIGINT ignored, the child would inherit that and never see the Ctrl-C."""
-    cache = root / ".git" / "pia-changes"
     argv = command("generate", "-o", str(out), "--force")
     process = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        if cache.is_dir() and sum(1 for _ in cache.rglob("*.json")) >= 10:
+        if _reading_blobs(process.pid):
+            time.sleep(0.2)  # into the parsing of old versions
             os.killpg(process.pid, signal.SIGINT)
             break
         time.sleep(0.005)

@@ -84,15 +84,18 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
     computed: list[Computed] = []
-    for previous, index, key, cached in steps:
-        revision = revisions[index]
-        classified = _thaw(cached) if cached is not None else None
-        if progress is not None:
-            progress(path, index + 1, len(revisions))
-        if classified is None:
-            classified = _classified(revision, docs[previous], docs[index], config)
-            pairs.put(key, _freeze(classified, docs[index].form.form))
-        computed += _revision_rows(repo, revision, classified, tags, today, findings)
+    try:
+        for previous, index, key, cached in steps:
+            revision = revisions[index]
+            classified = _thaw(cached) if cached is not None else None
+            if progress is not None:
+                progress(path, index + 1, len(revisions))
+            if classified is None:
+                classified = _classified(revision, docs[previous], docs[index], config)
+                pairs.put(key, _freeze(classified, docs[index].form.form))
+            computed += _revision_rows(repo, revision, classified, tags, today, findings)
+    finally:  # an interrupted first run keeps what it computed
+        pairs.flush()
     docs.keep_current()
     return History(path, revisions, docs, tags, computed, findings)
 

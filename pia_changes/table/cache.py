@@ -170,23 +170,34 @@ class RevisionLoader:
 
 
 class PairCache:
-    """Results computed for a pair of versions (the rows of a commit), one small data file each
-    under `<git-dir>/pia-changes/cache/<format>-<version>/pairs/`, keyed by a digest of
+    """Results computed for a pair of versions (the rows of a commit), keyed by a digest of
     whatever the result depends on (the salt: the configuration). A second `generate` reads
-    these instead of parsing any history."""
+    these instead of parsing any history.
+
+    Stored in packs under `<git-dir>/pia-changes/cache/<format>-<version>/pairs/`: a run writes
+    the results it computed as one pack (`flush`), and reads every pack once. One file a commit
+    cost a cold run on 300 commits 300 files written and a warm one 600 opened. When packs pile
+    up (a pack per run that met a new commit), the next flush merges them into one."""
+
+    MERGE_AT = 16
 
     def __init__(self, repo: GitRepo, salt: str = "") -> None:
         self.directory = cache_root(repo) / "pairs"
         self.salt = salt
         self.hits = 0
         self.misses = 0
+        self.known: dict[str, object] | None = None
+        self.packs: list[Path] = []
+        self.new: dict[str, object] = {}
 
     def key(self, *parts: str | None) -> str:
         return hashlib.sha1("\0".join([self.salt, *(p or "" for p in parts)]).encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> object | None:
         """The stored value, or None when absent or not ours (garbage, truncated, foreign)."""
-        value = datafile.read(self.directory / f"{key}.json", _pair_key(key))
+        if self.known is None:
+            self._read_packs()
+        value = self.new.get(key, self.known.get(key))  # type: ignore[union-attr]
         if value is None:
             self.misses += 1
             return None
@@ -194,8 +205,36 @@ class PairCache:
         return value
 
     def put(self, key: str, value: object) -> None:
-        """Atomic (temp file + os.replace); a cache that cannot be written is only slower."""
-        datafile.write(self.directory / f"{key}.json", _pair_key(key), value)
+        """Kept for `flush`; a cache that cannot be written is only slower."""
+        self.new[key] = value
+
+    def flush(self) -> None:
+        """Write what this run computed as one pack (atomic: temp file + os.replace), or merge it
+        with the packs read into one when there are many."""
+        if not self.new:
+            return
+        if self.known is None:
+            self._read_packs()
+        merge = len(self.packs) + 1 >= self.MERGE_AT
+        content = {**self.known, **self.new} if merge else self.new  # type: ignore[dict-item]
+        name = "pack-" + hashlib.sha1("\0".join(sorted(content)).encode("ascii")).hexdigest()
+        path = self.directory / f"{name}.json"
+        if datafile.write(path, _pair_key(name), content) and merge:
+            for old in self.packs:
+                if old != path:
+                    old.unlink(missing_ok=True)
+        self.new = {}
+
+    def _read_packs(self) -> None:
+        self.known = {}
+        try:
+            self.packs = sorted(self.directory.glob("pack-*.json"))
+        except OSError:
+            self.packs = []
+        for path in self.packs:
+            value = datafile.read(path, _pair_key(path.stem))
+            if isinstance(value, dict):
+                self.known.update(value)
 
 
 def _pair_key(key: str) -> str:

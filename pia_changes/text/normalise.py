@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 _CHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*\bchecked\b[^>]*/?>(?:\s*\])?", re.I)
 _UNCHECKED = re.compile(r"(?:\[\s*)?<input\b[^>]*/?>(?:\s*\])?", re.I)
@@ -35,7 +36,7 @@ def nfkc(value: object) -> str:
 
 def squeeze(value: object) -> str:
     """NFKC with all whitespace removed: the key when line breaks and spacing carry no meaning."""
-    return _WHITESPACE.sub("", nfkc(value))
+    return _squeezed(value) if type(value) is str else _WHITESPACE.sub("", nfkc(value))
 
 
 def compare_key(value: object) -> str:
@@ -43,4 +44,16 @@ def compare_key(value: object) -> str:
     (Decisions: Comparing text)."""
     if value is None:
         return ""
-    return squeeze(html_to_text(str(value)))
+    return _compared(str(value))
+
+
+# The classifier's rules each ask for the keys of the same two texts of a change (six times a
+# change, 16,000 times over a dense history): the keys of recent texts are kept.
+@lru_cache(maxsize=4096)
+def _squeezed(text: str) -> str:
+    return _WHITESPACE.sub("", nfkc(text))
+
+
+@lru_cache(maxsize=4096)
+def _compared(text: str) -> str:
+    return _squeezed(html_to_text(text))
