@@ -3,8 +3,8 @@
 A cover prints its edition: 「[平成30年5月 様式4]」. A document of an older edition is imported into
 the current form (the schemas' `version`): an item that an older edition prints under another label
 is placed where the current form has it (its older labels count for the label matcher and the body
-reader alike), and an item the current form lacks is kept under 未配置 with a notice. The tables hold
-only what a source shows; nothing is mapped from recollection.
+reader alike), and what the current form cannot hold stays under 未配置, with a notice naming the
+edition. The table holds only what a source shows; nothing is mapped from recollection.
 
 The editions (the 委員会's own texts could not be read here; each is known from covers that print it):
 - 平成26年4月 — the first 様式 (特定個人情報保護評価指針, 平成26年特定個人情報保護委員会告示第4号): 大阪市
@@ -30,9 +30,9 @@ What moved (MOVED, each entry with its source):
   (nihombashi-sr.com, 2015) cites 重点項目 Ⅲ7 ② already, so ⑨ may be 川口市's own; either way it
   names the same item.
 
-What the current form lacks (DROPPED): no item of an older edition could be shown, from a source, to be
-missing from the 令和6年10月 form, so the table is empty; the import still keeps any line it cannot
-place under 未配置, and says which edition the document follows.
+What the current form lacks: no item of an older edition could be shown, from a source, to be missing
+from the 令和6年10月 form, so there is no such table; the import keeps whatever it cannot place under
+未配置, as for any document, and its notice names the edition the document follows.
 """
 from __future__ import annotations
 
@@ -72,24 +72,13 @@ class Moved:
     until: str
 
 
-@dataclass(frozen=True)
-class Dropped:
-    """An item of an older edition (up to UNTIL) that the current form does not have."""
-
-    form: str
-    label: str
-    until: str
-
-
 MOVED = (
-    *(Moved(form, path, "②所属長", "平成29年5月")
-      for form, path in (("全項目", "I/dept_section/dept_head"), ("重点項目", "I/dept_section/dept_head"),
-                         ("基礎項目", "I/dept_section/dept_head"))),
+    *(Moved(form, "I/dept_section/dept_head", "②所属長", "平成29年5月") for form in ("全項目", "重点項目", "基礎項目")),
     Moved("全項目", "cover/approved", "特定個人情報保護委員会承認日", "平成26年4月"),
-    Moved("重点項目", "III/file/storage/storage_r1/accident_section/accident",
-          "⑨過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "平成29年5月"),
+    *(Moved("重点項目", path, "⑨過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "平成29年5月")
+      for path in ("III/file/storage/storage_r1/accident_section",
+                   "III/file/storage/storage_r1/accident_section/accident")),
 )
-DROPPED: tuple[Dropped, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +111,7 @@ def read_cover_edition(line: str) -> CoverEdition | None:
     m = _COVER.search(text)
     if m is None or (not _bracketed(m[0]) and m[0].strip() != text):
         return None
-    printed = "".join(m[1].split()).replace("元年", "1年")
+    printed = "".join(m[1].split())
     day = parse_date(f"{printed}1日")
     if day is None:
         return None
@@ -151,11 +140,3 @@ def older_labels(form: str, path: str) -> tuple[str, ...]:
     """Labels the older editions printed for the item at PATH of FORM (any edition: a 変更箇所 table
     runs across editions, 004's from 平成28年 to 令和7年)."""
     return _moved_by_form(form).get(path, ())
-
-
-def dropped_labels(form: str, edition: Edition | None) -> tuple[str, ...]:
-    """Labels of the items that EDITION of FORM printed and the current form lacks."""
-    if edition is None:
-        return ()
-    return tuple(d.label for d in DROPPED
-                 if d.form == form and edition.start <= Edition(d.until).start)
