@@ -93,3 +93,35 @@ def test_the_table_labels_of_older_editions_find_the_current_item(moved):
 
 def _node(form, path):
     return next(n for n in walk(form.nodes) if node_path(n) == path)
+
+
+def test_an_item_the_current_form_lacks_goes_to_unplaced_with_a_notice():
+    """An older edition's row whose numbered label the current form does not have is kept whole under
+    未配置 and named in a notice, not read as the continuation of the item above."""
+    lines = SEED.replace(COVER, "[平成26年4月 様式3]").split("\n")
+    at = next(j for j, line in enumerate(lines) if line.startswith("②所属長の役職名\t"))
+    lines.insert(at + 1, "③旧様式の項目\t旧様式の記載")
+    data, notices = _import("\n".join(lines))
+    assert data["基本情報"]["評価実施機関における担当部署"]["所属長の役職名"] == "介護保険課長"
+    assert {"行": f"{at + 2}-{at + 2}", "本文": "③旧様式の項目 旧様式の記載"} in data["未配置"]
+    assert any(f"{at + 2}行目「③旧様式の項目」" in n for n in notices)
+
+
+def test_the_current_edition_reads_seed_004_unchanged():
+    """The obsolete-item rule applies to older editions only, and finds nothing in 004 itself."""
+    current, _ = _import(SEED)
+    older, _ = _import(SEED.replace(COVER, "[平成30年5月 様式3]"))
+    assert current["未配置"] == older["未配置"] == []
+    assert {k: v for k, v in current.items() if k != "様式版"} == {k: v for k, v in older.items() if k != "様式版"}
+
+
+def test_the_commission_older_name_on_the_cover_of_a_zenkoumoku():
+    """「特定個人情報保護委員会承認日」 (平成26年4月) is the cover's 個人情報保護委員会承認日."""
+    seed = (DATA / "000_927f6452a1ee0b1f.txt").read_text(encoding="utf-8")
+    label = "個人情報保護委員会 承認日 【行政機関等のみ】\n"
+    assert label in seed
+    text = seed.replace("特定個人情報保護評価書(全項目評価書)\n", "特定個人情報保護評価書(全項目評価書)\n[平成26年4月 様式4]\n", 1)
+    text = text.replace(label, "特定個人情報保護委員会承認日 【行政機関等のみ】\t令和2年4月1日\n")
+    data, _ = _import(text)
+    assert data["様式版"] == "平成26年4月 様式4"
+    assert str(data["表紙"]["個人情報保護委員会承認日"]) == "2020-04-01"

@@ -31,8 +31,9 @@ What moved (MOVED, each entry with its source):
   names the same item.
 
 What the current form lacks: no item of an older edition could be shown, from a source, to be missing
-from the 令和6年10月 form, so there is no such table; the import keeps whatever it cannot place under
-未配置, as for any document, and its notice names the edition the document follows.
+from the 令和6年10月 form, so there is no list of them. A rule stands in (importer/obsolete.py): in an
+older edition's tab-separated text, a row whose numbered label (「⑦…」, 「3. …」, 「リスク2：…」) no label
+of the current form or of this table matches goes whole to 未配置, named in a notice.
 """
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ class Moved:
 
 MOVED = (
     *(Moved(form, "I/dept_section/dept_head", "②所属長", "平成29年5月") for form in ("全項目", "重点項目", "基礎項目")),
-    Moved("全項目", "cover/approved", "特定個人情報保護委員会承認日", "平成26年4月"),
+    *(Moved("全項目", "cover/approved", label, "平成26年4月")
+      for label in ("特定個人情報保護委員会承認日", "特定個人情報保護委員会承認日【行政機関等のみ】")),
     *(Moved("重点項目", path, "⑨過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "平成29年5月")
       for path in ("III/file/storage/storage_r1/accident_section",
                    "III/file/storage/storage_r1/accident_section/accident")),
