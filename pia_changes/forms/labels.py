@@ -238,7 +238,7 @@ def match_label(form: Form, label: str, max_tail: int = 20, numbered: bool = Tru
         if best_key is None or key > best_key:
             best, best_cand, best_key = rank, cand, key
     if best_key is None or not best_key[0]:  # no name of the numbered part: the numbers alone
-        node = by_numbers(form, label, numbers)
+        node = _by_numbers(form, label, numbers)
         return None if node is None else Match(node, 0.0, _entries(node, squashed, nfkc(label)))
     if best is None or best_cand is None:
         return None
@@ -254,7 +254,7 @@ def _circled_below(node: Node, tail: str) -> Node:
     return next((n for n in walk(node.children) if n.label.startswith(tail[-1])), node)
 
 
-def by_numbers(form: Form, label: str, numbers: LabelNumbers) -> Node | None:
+def _by_numbers(form: Form, label: str, numbers: LabelNumbers) -> Node | None:
     """The node a label's numbers alone lead to: section numeral → 「N.」 sub-section → リスクN → the
     last circled item number (「Ⅱ ３．－⑤」 → Ⅱ 3.⑤). None unless every number printed is found."""
     if numbers.section is None or (numbers.sub is None and numbers.risk is None):
