@@ -3,6 +3,7 @@ turns Ⅴ into V), or （別添）. One parser for the label matcher, the render
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pia_changes.text.normalise import nfkc
 
@@ -38,3 +39,34 @@ def starts_with_section(text: str) -> bool:
 
 
 _LEADING_BESSHI = re.compile(r"^[\s(（【\[]*別紙")
+
+
+@dataclass(frozen=True)
+class LabelNumbers:
+    """The numbers a 項目 label prints before its words: the section numeral, the sub-section
+    number (「５．」「5」「-5-」), the risk number (リスク3). None where the label prints none."""
+
+    section: str | None
+    sub: int | None
+    risk: int | None
+
+
+# a sub-section number: digits that end in 「.」「．」「、」, or that stand at the start of a part of the
+# label (after a separator, a space or a closing bracket) — not 「移転先16」「リスク3」「(1)」「過去3年」.
+_SUB_NO = re.compile(r"(?:(?<=^)|(?<=[\s\-－ー―‐–—~～>＞)）/|:：.．、]))(\d{1,2})(?=\s*[.．、](?!\d)|\s*[^\d\s.．、()（）])"
+                     r"|(?<![\d(（])(\d{1,2})(?=\s*[.．](?!\d))")
+_RISK_NO = re.compile(r"リスク\s*(\d{1,2})(?!\d)")
+_ROMAN_HEAD = re.compile(r"^\s*(?:VII|VI|IV|V|III|II|I)(?![A-Za-z])")
+
+
+def label_numbers(label: str) -> LabelNumbers:
+    """Read the numbering of a published label, whatever its width and separators (「Ⅲ リスク対策
+    ５．－リスク３」, 「III-5-リスク3」): the numbers come first when placing it (issue 26)."""
+    text = "".join(ch if ch in CIRCLED else nfkc(ch) for ch in label)
+    section = section_numeral(label)
+    if section == ANNEX:
+        return LabelNumbers(section, None, None)
+    rest = _ROMAN_HEAD.sub("", text, count=1) if section else text
+    sub = next((int(m[1] or m[2]) for m in _SUB_NO.finditer(rest)), None)
+    risk = _RISK_NO.search(rest)
+    return LabelNumbers(section, sub, int(risk[1]) if risk else None)

@@ -83,7 +83,10 @@ def _explaining_text(node: Node) -> Node | None:
 
 
 def _first_leaf(section: Node) -> Node | None:
-    return next((n for n in section.children if n.is_leaf), None)
+    """The item a heading's label stands for: the child of the same key (a choice row with sub-rows is
+    a section holding the choice under its own key, SCHEMA.md), else its first item."""
+    leaves = [n for n in section.children if n.is_leaf]
+    return next((n for n in leaves if n.key == section.key), leaves[0] if leaves else None)
 
 
 def _entry_item(group: Node, label: str, before: str | None, after: str | None) -> Node | None:
@@ -92,7 +95,7 @@ def _entry_item(group: Node, label: str, before: str | None, after: str | None) 
     tail = squash(label)
     stem = squash((group.entry_label or "").replace("{n}", "").replace("{name}", ""))
     position = tail.rfind(stem) if stem else -1
-    rest = tail[position + len(stem):].lstrip("0123456789") if position >= 0 else ""
+    rest = tail[position + len(stem):].lstrip("0123456789").lstrip("ー") if position >= 0 else ""
     if rest[:1] and rest[0] in CIRCLED:
         return next((c for c in group.children if c.label.startswith(rest[0])), None)
     values = [c for c in (before, after) if compare_key(c) and not any(d in compare_key(c) for d in _DESCRIPTIONS)]

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pia_changes.document.model import load_text
 from pia_changes.forms import load_form
 from pia_changes.importer.build import build_document, dump_yaml, unplaced_lines
+from pia_changes.forms.editions import is_older
 from pia_changes.importer.detect import detect_form
+from pia_changes.importer.obsolete import obsolete_notice, obsolete_rows
 from pia_changes.importer.pdf import read_pdf
 from pia_changes.importer.placer import Placer
 from pia_changes.importer.reader import read_text
@@ -48,10 +50,14 @@ def import_text(raw: bytes, source_name: str, form: str | None = None,
     rows, consumed = read_tables(lines, schema)
     skip = set(consumed) | set(detected.title_lines)
     layout = _layout(lines)
+    obsolete = obsolete_rows(lines, skip, index) if layout == TABBED and is_older(detected.edition) else []
+    skip |= {j for j, _ in obsolete}
     placer = Placer(schema, index, layout)
     (read_tabbed if layout == TABBED else read_pdf)(lines, skip, placer, index)
     placer.finish()
-    built = build_document(schema, detected.version, placer, rows, placer.unplaced)
+    built = build_document(schema, detected.version, placer, rows, placer.unplaced + obsolete)
+    if obsolete and detected.version:
+        notices.append(obsolete_notice(obsolete, detected.version))
     notices.extend(built.notices)
     yaml_text = dump_yaml(built.data)
     load_text(yaml_text, source_name)  # the output must validate; an error here is a bug of the importer

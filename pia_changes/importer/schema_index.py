@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pia_changes.forms import Form, Node, walk
+from pia_changes.forms.editions import older_labels
+from pia_changes.forms.labelpath import node_path
 from pia_changes.forms.labels import squash
 from pia_changes.text.normalise import nfkc
 from pia_changes.forms.numbering import CIRCLED
@@ -72,7 +74,7 @@ class LabelIndex:
         for node in walk(form.nodes):
             if node.is_group:
                 continue
-            for name in self._names(node):
+            for name in self._names(node, older_labels(form.form, node_path(node))):
                 self._add(self.exact, name, node)
                 self._add(self.loose, loose(name), node)
                 self.prefixes.update(name[:k] for k in range(_MIN_PREFIX, len(name)))
@@ -82,8 +84,10 @@ class LabelIndex:
         self.groups = [_group_pattern(g) for g in walk(form.nodes) if g.is_group]
 
     @staticmethod
-    def _names(node: Node) -> set[str]:
-        names = {squashed(node.key), squashed(node.label), *(squashed(a) for a in node.aliases)}
+    def _names(node: Node, older: tuple[str, ...]) -> set[str]:
+        """Its key, label and aliases, and the labels older editions printed (forms.editions): an
+        item that moved is read where the current form has it."""
+        names = {squashed(node.key), squashed(node.label), *(squashed(a) for a in (*node.aliases, *older))}
         return {n for n in names if len(n) >= 2}
 
     @staticmethod

@@ -396,10 +396,10 @@ def _typical(widths: list[int]) -> int:
 @lru_cache(maxsize=8192)
 def _label_cached(form_name: str, squashed: str) -> LabelFit | None:
     form = load_form(form_name)
-    if match_label(form, squashed, max_tail=_TAILS[-1]) is None:
+    if match_label(form, squashed, max_tail=_TAILS[-1], numbered=False) is None:
         return None  # most texts tried are no label: one call settles them
     for tail in _TAILS:
-        if (match := match_label(form, squashed, max_tail=tail)) is not None:
+        if (match := match_label(form, squashed, max_tail=tail, numbered=False)) is not None:
             return tail, tuple(node.id for node in match.node.ancestors()) + (match.node.id,)
     return None
 
