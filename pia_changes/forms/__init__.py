@@ -34,6 +34,7 @@ class Node:
     required: bool = True
     options: tuple[str, ...] = ()
     open_options: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()  # printed among a checkbox's options, not options (「・識別情報」)
     children: list[Node] = field(default_factory=list)
     identity: str | None = None
     entry_label: str | None = None
@@ -136,6 +137,7 @@ def _build(raw: dict, parent: Node | None, inherited_star: bool, where: str) -> 
     node.required = bool(raw.get("required", node.type != "section"))
     node.options = tuple(str(o) for o in raw.get("options") or ())
     node.open_options = tuple(str(o) for o in raw.get("open_options") or ())
+    node.headings = tuple(str(h) for h in raw.get("headings") or ())
     node.identity = raw.get("identity")
     node.entry_label = raw.get("entry_label")
     node.aliases = tuple(str(a) for a in raw.get("aliases") or ())

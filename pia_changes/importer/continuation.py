@@ -67,7 +67,12 @@ class Continuation:
                 return True  # boxes the layout put among a text's lines
             self.add(scope, node, idx, fragment)
             return True
-        if node.type == "checkbox" and (v.has_marks(fragment) or v.checkbox_value("[○] " + fragment, node)):
+        if node.type == "checkbox" and self.mode == PDF and v.has_marks(fragment) and not v.mentions(fragment, node) \
+                and self._lost_checkbox(fragment, idx):
+            return True  # boxes of the neighbouring row, which the layout interleaved with this one's
+        if node.type == "checkbox" and (v.has_marks(fragment) or v.checkbox_value("[○] " + fragment, node)
+                                        or v.is_heading(fragment, node)
+                                        or v.completes_option(scope.cells[node].parts[-1][1], fragment, node)):
             self.add(scope, node, idx, fragment)
             return True
         if node.type == "choice":

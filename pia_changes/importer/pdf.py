@@ -13,7 +13,7 @@ from pia_changes.importer.placer import Placer
 from pia_changes.importer.schema_index import LabelIndex
 from pia_changes.importer.structure import Structure, strip_note
 
-_MAX_JOIN = 2
+_MAX_JOIN = 4  # 「委託先から他者への」「提供に関するルールの」「内容及びルール遵守」「の確認方法」
 _MAX_VERTICAL = 12
 
 

@@ -228,6 +228,22 @@ def mentions(raw: str, node: Node) -> float:
     return best
 
 
+def completes_option(previous: str, fragment: str, node: Node) -> bool:
+    """FRAGMENT is the rest of an option whose beginning ends PREVIOUS (「] その」 then 「他」: the layout
+    wrapped 「その他」 in a narrow cell)."""
+    text = _WS.sub(" ", nfkc(html_to_text(previous.replace("\t", " "))))
+    tail = norm(re.split(r"[\[\]]", text)[-1])
+    joined = tail + norm(fragment)
+    return bool(tail) and any(n.startswith(joined) or joined.startswith(n) and len(n) > len(tail)
+                              for n, _ in _options(node) if n.startswith(tail) and n != tail)
+
+
+def is_heading(raw: str, node: Node) -> bool:
+    """RAW is one of the headings the form prints among NODE's options (「・識別情報」)."""
+    key = norm(raw).lstrip("・")
+    return any(key == norm(h) for h in node.headings)
+
+
 def has_marks(raw: str) -> bool:
     text = nfkc(html_to_text(raw.replace("\t", " ")))
     return bool(re.search(r"\[\s*[○〇◯●✓✔Oo]?\s*\]|[○〇◯●]\s*\]|\[\s*[○〇◯●]|^\s*\]\s*\S", text))
@@ -251,7 +267,9 @@ def leftover(raw: str, node: Node, all_options: tuple[str, ...] = ()) -> bool:
     for n in [n for n, _ in _options(node)] + [norm(node.label), norm(node.key)]:
         squeezed = squeezed.replace(n, "")
     squeezed = re.sub(r"\d{1,2}\)(" + "|".join(map(re.escape, all_options)) + ")", "", squeezed) if all_options else squeezed
-    squeezed = re.sub(r"\([^()]*\)?|・[^・\[\]]{1,12}情報", "", squeezed)  # open options' text, 主な記録項目's headings
+    for heading in node.headings:
+        squeezed = squeezed.replace(norm(heading), "")
+    squeezed = re.sub(r"\([^()]*\)?", "", squeezed)  # open options' text
     if node.type == "choice":
         squeezed = _BRACKET.sub("", squeezed)
     squeezed = re.sub(r"\d{1,2}\)|[\[\]〔〕【】()○〇◯●※*\-—―ー－‐]", "", squeezed)
