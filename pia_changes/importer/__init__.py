@@ -15,6 +15,7 @@ from pia_changes.forms.editions import is_older
 from pia_changes.importer.detect import detect_form
 from pia_changes.importer.obsolete import obsolete_notice, obsolete_rows
 from pia_changes.importer.orphans import adopt_orphans
+from pia_changes.importer.pages import body_lines
 from pia_changes.importer.pdf import read_pdf
 from pia_changes.importer.placer import Placer
 from pia_changes.importer.reader import read_text
@@ -54,11 +55,12 @@ def import_text(raw: bytes, source_name: str, form: str | None = None,
     obsolete = obsolete_rows(lines, skip, index) if layout == TABBED and is_older(detected.edition) else []
     skip |= {j for j, _ in obsolete}
     placer = Placer(schema, index, layout)
+    body = body_lines(lines, detected.title_lines)
     if layout == TABBED:
-        read_tabbed(lines, skip, placer, index)
+        read_tabbed(body, skip, placer, index)
     else:
-        read_pdf(lines, skip, placer, index)
-        adopt_orphans(placer, lines)
+        read_pdf(body, skip, placer, index)
+        adopt_orphans(placer, body)
     placer.finish()
     built = build_document(schema, detected.version, placer, rows, placer.unplaced + obsolete)
     if obsolete and detected.version:

@@ -124,7 +124,7 @@ class _Writer:
         for idx, fragment in cell.parts:
             if not fragment.strip():
                 continue
-            if node.type == "date" and value is None or node.type != "date" and v.leftover(fragment, node, self.options):
+            if node.type == "date" and value is None or node.type != "date" and v.leftover(fragment, node, self.options, value):
                 self.built.leftovers.append((idx, fragment))
 
 

@@ -29,6 +29,7 @@ from pia_changes.forms.labels import match_label, squash
 from pia_changes.text.normalise import compare_key, nfkc
 from pia_changes.importer import legacy_table as old
 from pia_changes.importer.cell_text import PLACEHOLDERS, REASON_WORDS
+from pia_changes.importer.pages import is_page_number
 from pia_changes.importer.table_sides import BEFORE, Gap, assign
 from pia_changes.importer.table_sides import parts as _parts
 from pia_changes.importer.table_cells import (BLANK, LINE, PAGE, SPACE, LabelFit, Line, Style, display_width,
@@ -37,8 +38,6 @@ from pia_changes.forms.numbering import starts_with_section
 
 _DATE = re.compile(r"(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
 _TIMINGS = frozenset({"事前", "事後"})
-_PAGE_NO = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}\s*(?:ページ|頁)?|[-‐ー−]\s*\d{1,4}\s*[-‐ー−]|"
-                      r"(?:ページ|P\.?|p\.?)\s*\d{1,4}|第?\d{1,4}\s*(?:ページ|頁))$")
 _BARE_NUMBER = re.compile(r"^\(?\d{1,4}\)?$")
 _EXTENDED = re.compile(r"項番|区分|項目[1-9①-⑨]")
 _RULE = re.compile(r"^[-=_:|+ ─━]*$")
@@ -153,14 +152,13 @@ def _part_heading(text: str) -> bool:
 def _before_header(lines: Sequence[str], j: int, heading: str) -> bool:
     """The next non-blank line after J is the repeated header (or heading) of the table."""
     nxt = next((k for k in range(j + 1, min(j + 4, len(lines))) if lines[k].strip()), None)
-    return nxt is not None and _furniture_end(lines, nxt, heading) > nxt and not _PAGE_NO.match(
-        nfkc(lines[nxt]).strip())
+    return nxt is not None and _furniture_end(lines, nxt, heading) > nxt and not is_page_number(lines[nxt])
 
 
 def _furniture_end(lines: Sequence[str], j: int, heading: str) -> int:
     """Index after the page furniture starting at J (J itself when there is none)."""
     text = nfkc(lines[j]).strip()
-    if _PAGE_NO.match(text) or old._compact(text) == heading:
+    if is_page_number(text) or old._compact(text) == heading:
         return j + 1
     k = j
     while k < len(lines) and (old._header_like(lines[k]) or not lines[k].strip() and k > j):

@@ -163,7 +163,8 @@ def checkbox_value(raw: str, node: Node) -> list[str] | None:
         value = _lead(label, node)
         if value is not None:
             base = next(o for o in node.options if value == o or value.startswith(o + "（"))
-            ticked.setdefault(base, value)
+            if len(value) > len(ticked.get(base, "")):  # 「その他」 ticked twice: the one with its text
+                ticked[base] = value
     if not seen_box:
         return None
     return [ticked[o] for o in node.options if o in ticked]
@@ -259,17 +260,19 @@ def bracket_options(raw: str, loose: bool = False) -> list[str]:
     return [inner for inner in found if inner.strip()]
 
 
-def leftover(raw: str, node: Node, all_options: tuple[str, ...] = ()) -> bool:
+def leftover(raw: str, node: Node, all_options: tuple[str, ...] = (), value: object = None) -> bool:
     """Whether a choice/checkbox/count cell holds text beyond its options, marks and list (to keep in 未配置).
-    ALL_OPTIONS (the form's, longest first) covers stray options of other rows in a list."""
+    ALL_OPTIONS (the form's, longest first) covers stray options of other rows in a list; text in brackets
+    counts unless the VALUE holds it (an open option's 「その他（…）」), so no bracketed note is lost."""
     text = _COUNT.sub(" ", _CHOICES_MARK.sub(" ", _choice_text(raw)))
     squeezed = _WS.sub("", text)
-    for n in [n for n, _ in _options(node)] + [norm(node.label), norm(node.key)]:
+    held = [norm(item) for item in (value if isinstance(value, list) else [value]) if item]
+    for n in sorted(held + [n for n, _ in _options(node)] + [norm(node.label), norm(node.key)], key=len, reverse=True):
         squeezed = squeezed.replace(n, "")
     squeezed = re.sub(r"\d{1,2}\)(" + "|".join(map(re.escape, all_options)) + ")", "", squeezed) if all_options else squeezed
     for heading in node.headings:
         squeezed = squeezed.replace(norm(heading), "")
-    squeezed = re.sub(r"\([^()]*\)?", "", squeezed)  # open options' text
+    squeezed = re.sub(r"\([^()]*\)?", lambda m: "" if any(m[0].rstrip(")") in h for h in held) else m[0], squeezed)
     if node.type == "choice":
         squeezed = _BRACKET.sub("", squeezed)
     squeezed = re.sub(r"\d{1,2}\)|[\[\]〔〕【】()○〇◯●※*\-—―ー－‐]", "", squeezed)
