@@ -31,7 +31,7 @@ class Continuation:
             return
         if brackets and self._lost_choice(fragment, idx):
             return
-        if self._lost_checkbox(fragment, idx):
+        if self._lost_checkbox(fragment, idx) or self._lost_text_label(fragment, idx):
             return
         if self.last is None and self.context is not None and (sole := self.sole_text(self.context)) is not None:
             scope = self.open(sole)
@@ -130,6 +130,21 @@ class Continuation:
         self.add(scope, node, idx, fragment)
         self.last = (scope, node)
         self.cursor = node
+        return True
+
+    def _lost_text_label(self, fragment: str, idx: int) -> bool:
+        """Tab-separated: a row whose label cell is empty after an answered choice or box (「①実施の有無」, then
+        「②法令上の根拠」's text with no label): the next item of the form, when it is a text still empty."""
+        node = self.cursor
+        if self.mode != TABBED or node is None or node.type not in ("choice", "checkbox") or node.parent is None:
+            return False
+        siblings = node.parent.children
+        nxt = siblings[siblings.index(node) + 1] if siblings.index(node) + 1 < len(siblings) else None
+        scope = self.peek(nxt) if nxt is not None and nxt.type == "text" else None
+        if scope is None or not self.is_empty(scope, nxt):
+            return False
+        self.add(scope, nxt, idx, fragment)
+        self.last, self.cursor = (scope, nxt), nxt
         return True
 
     def _lost_checkbox(self, fragment: str, idx: int) -> bool:
