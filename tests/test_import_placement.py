@@ -94,12 +94,46 @@ def test_001_option_list_in_columns_keeps_the_marked_option():
     assert data("001")["基本情報"]["特定個人情報ファイルを取り扱う事務"]["対象人数"] == "30万人以上"
 
 
+def test_option_list_in_columns_with_the_answer_ticked_in_it():
+    """The same choice with its answer marked inside a two-column list instead of beside the label: the
+    ticked option is the answer, the other options (in either column) stay the form's list."""
+    lines = seed_lines("001")
+    at = next(k for k, line in enumerate(lines) if line.strip().startswith("③対象人数"))
+    lines[at:at + 1] = [" ③対象人数", "", "＜選択肢＞", "1) 1,000人未満 2) 1,000人以上1万人未満",
+                        "3) 1万人以上10万人未満 [ ○ ] 4) 10万人以上30万人未満", "5) 30万人以上"]
+    result = import_text("\n".join(lines).encode(), "marked.txt")
+    d = load_text(result.yaml_text, "marked.txt").data
+    assert d["基本情報"]["特定個人情報ファイルを取り扱う事務"]["対象人数"] == "10万人以上30万人未満"
+    assert result.unplaced == seeds.imported("001").unplaced
+
+
 def test_001_label_wrapped_over_four_lines():
     lines = seed_lines("001")
     iii = data("001")["特定個人情報ファイルの取扱いプロセスにおけるリスク対策"]["特定個人情報ファイル"][0]
     value = iii["特定個人情報ファイルの取扱いの委託"]["特定個人情報の提供ルール"]
     label = "委託先から他者への提供に関するルールの内容及びルール遵守の確認方法"
     assert compare_key(value[label]) == compare_key("".join(block_from(lines, "・委託先から他者への特定個人情報の提供は一切認めない")))
+
+
+def test_001_label_cut_after_a_shorter_label():
+    """「特定個人情報の提供・移転」 (a heading of its own) then 「の記録」: the longer label, not a heading and a
+    stray line."""
+    lines = seed_lines("001")
+    cut = [k + 1 for k, line in enumerate(lines) if line.strip() == "の記録"]
+    assert len(cut) == 3 and all(lines[k - 2].strip() == "特定個人情報の提供・移転" for k in cut)
+    unplaced = {k for entry in data("001")[UNPLACED_KEY]
+                for k in range(int(entry["行"].split("-")[0]), int(entry["行"].split("-")[1]) + 1)}
+    assert not unplaced & set(cut)
+
+
+def test_000_text_row_whose_label_cell_is_empty():
+    """000 prints 情報連携's ②法令上の根拠 as a row with an empty label cell, right after ①実施の有無."""
+    lines = seed_lines("000")
+    at = next(k for k, line in enumerate(lines) if line.startswith("①実施の有無"))
+    row = next(line for line in lines[at + 1:] if line.strip() and not line.strip().startswith("1)"))
+    assert row.startswith("\t") and "番号法第19条第8号" in row
+    linked = data("000")["基本情報"]["情報提供ネットワークシステムによる情報連携"]
+    assert compare_key(linked["法令上の根拠"]) == compare_key(html_to_text(row))
 
 
 def test_001_annex_text_printed_before_its_heading():

@@ -10,7 +10,7 @@ come out, which is seldom the printed order. Best effort, by layout rules only:
 from __future__ import annotations
 
 from pia_changes.importer.placer import Placer
-from pia_changes.importer.schema_index import LabelIndex
+from pia_changes.importer.schema_index import LabelIndex, squashed
 from pia_changes.importer.structure import Structure, strip_note
 
 _MAX_JOIN = 4  # 「委託先から他者への」「提供に関するルールの」「内容及びルール遵守」「の確認方法」
@@ -30,6 +30,9 @@ def read_pdf(lines: list[str], skip: set[int], placer: Placer, index: LabelIndex
             placer.header(*head, j)
             continue
         hit = index.words(text)
+        if hit is not None and not hit.rest and (used := _completed(lines, j, skip, placer, index)):
+            joined.update(used)  # 「特定個人情報の提供・移転」「の記録」: a label, cut, that is a longer label
+            continue
         if hit is not None and placer.label(hit, _value(index.value_of(hit, text)), j):
             continue
         if index.is_label_start(text) and (used := _wrapped(lines, j, skip, placer, index)):
@@ -65,6 +68,17 @@ def _wrapped(lines: list[str], j: int, skip: set[int], placer: Placer, index: La
         if not index.is_label_start(text):
             break
     return []
+
+
+def _completed(lines: list[str], j: int, skip: set[int], placer: Placer, index: LabelIndex) -> list[int]:
+    """The next line completes the label on line J into a longer label of the form: the line it used, or []."""
+    k = j + 1
+    if k >= len(lines) or k in skip or not lines[k].strip():
+        return []
+    hit = index.cell(lines[j].strip() + lines[k].strip())
+    if hit is None or not hit.exact or hit.key == squashed(lines[j]):  # 「—」 below a label is its value
+        return []
+    return [k] if placer.label(hit, [], j) else []
 
 
 def _vertical(lines: list[str], j: int, skip: set[int], placer: Placer, index: LabelIndex) -> list[int]:

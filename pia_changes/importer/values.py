@@ -25,6 +25,7 @@ _INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _CHOICES_MARK = re.compile(r"[<〈]?\s*選択肢\s*[>〉]?")
 _NUMBERED = re.compile(r"(?<![\d,])\d{1,2}\s*\)\s*")
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}\s*\)\s*")
 _BRACKET = re.compile(r"[\[〔【]\s*([^\[\]〔〕【】\n]*?)\s*[\]〕】]")
 _OPEN_BRACKET = re.compile(r"[\[〔【]\s*([^\[\]〔〕【】\n]+?)\s*$", re.MULTILINE)
 _MARK = re.compile(r"(?:\[\s*([○〇◯●✓✔Oo])?|([○〇◯●✓✔])?)\s*\]\s*([^\[\]]*)")
@@ -116,8 +117,8 @@ def _open_value(option: str, text: str) -> str:
 def choice_value(raw: str, node: Node, loose: bool = False) -> str | None:
     """The chosen option of a choice cell; LOOSE (PDF text) also reads an option printed outside any bracket."""
     text = _choice_text(raw)
-    for m in _MARK.finditer(text):  # a checked box: [○] option
-        if (m[1] or m[2]) and (value := _lead(m[3], node)) is not None:
+    for m in _MARK.finditer(text):  # a checked box: [○] option, or [○] 4) option inside the list
+        if (m[1] or m[2]) and (value := _lead(_LIST_NUMBER.sub("", m[3]), node)) is not None:
             return value
     brackets = [m[1] for m in _BRACKET.finditer(text)]
     for inner in brackets:
@@ -207,8 +208,8 @@ def is_furniture(raw: str, all_options: frozenset[str]) -> bool:
     pieces = _NUMBERED.split(text)
     if len(pieces) < 2:
         return False
-    for piece in pieces:
-        piece = piece.strip(" []〔〕【】")
+    for piece in pieces:  # a box ticked beside one option of the list (「[ ○ ] 4) …」) is still the list
+        piece = piece.strip(" []〔〕【】○〇◯●✓✔")
         if piece and norm(piece) not in all_options:
             return False
     return True
