@@ -144,7 +144,7 @@ Pairs = list[tuple[_Target, Run]]
 
 def _annex(run: Run, text: _Text, targets: list[_Target]) -> Pairs:
     """The text right before an annex's heading (blank lines between) opens the annex, with the unplaced lines
-    above it that read like labels (「(1)…を取り扱う事務の内容」, 「(備考)」: the annex's own headings)."""
+    above it that read like labels (「(備考)」: the annex's own headings, which no item of the form takes)."""
     lines = text.lines
     nxt = next((k for k in range(run[-1][0] + 1, len(lines)) if lines[k].strip()), None)
     if nxt is None or nxt not in text.where:
