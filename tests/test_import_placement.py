@@ -166,6 +166,29 @@ def test_page_numbers_and_running_titles_are_furniture():
     assert paged.unplaced == seeds.imported("001").unplaced
 
 
+def _flat(tree: object, path: tuple = ()):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _flat(value, path + (key,))
+    elif isinstance(tree, list) and tree and isinstance(tree[0], dict):
+        for n, value in enumerate(tree):
+            yield from _flat(value, path + (n,))
+    else:
+        yield path, tree
+
+
+def test_pdf_rules_on_000_flowed_one_cell_a_line():
+    """000 printed one cell a line (as pdftotext prints a table): the PDF rules, the values they move away
+    from their lines included, keep what the tab-separated import reads."""
+    text = seeds.seed_path("000").read_text(encoding="utf-8")
+    flowed = import_text(text.replace("\t", "\n").encode(), "flowed.txt")
+    assert flowed.layout == "pdf"
+    tabbed = {k: v for k, v in _flat(data("000")) if k[0] not in (LEGACY_KEY, UNPLACED_KEY) and v not in (None, [])}
+    pdf = dict(_flat(load_text(flowed.yaml_text, "flowed.txt").data))
+    same = [k for k in tabbed if pdf.get(k) == tabbed[k]]
+    assert len(same) >= 0.93 * len(tabbed)
+
+
 # ---------------------------------------------------------------------------------------- the 未配置 promise
 
 _MARKS = re.compile(r"※?[(（][^()（）]*を除く。?[)）]|[<＜〈]?選択肢[>＞〉]?|\d{1,2}\)|[①-⑳ⅠⅡⅢⅣⅤⅥ]|[～~〜]|"
