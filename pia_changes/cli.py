@@ -214,16 +214,12 @@ def generate(files: tuple[str, ...], rev: str, fmt: str | None, output: str | No
 @handle_errors
 def diff_command(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic: bool, exit_code: bool) -> None:
     """版と版の意味のある差分を表示する（[REV_A [REV_B]] [FILE]、または A.yaml B.yaml）。"""
-    from pia_changes.config import load_config
-    from pia_changes.diff.revisions import compare_revisions
-    from pia_changes.render.difftext import diff_json_text, diff_markdown, diff_text
+    from pia_changes.diff.shown import diff_output
     from pia_changes.workspace import expand_globs
 
-    results = compare_revisions(tuple(expand_globs(args, keep_unmatched=True)), cached)
-    separator = load_config(Path.cwd()).label_separator
-    writer = {"json": diff_json_text, "md": diff_markdown}.get(fmt, diff_text)
-    click.echo(writer(results, include_cosmetic, separator), nl=False)
-    if exit_code and any(r.result.significant() for r in results):
+    text, significant = diff_output(tuple(expand_globs(args, keep_unmatched=True)), cached, fmt, include_cosmetic)
+    click.echo(text.decode("utf-8"), nl=False)  # text: click drops the colours when piped
+    if exit_code and significant:
         sys.exit(1)
 
 

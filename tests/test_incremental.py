@@ -209,7 +209,8 @@ def test_second_diff_reads_the_parsed_revisions_from_the_cache(tmp_path):
     command = ("diff", "HEAD~1", "HEAD", "assessments/jyuki.yaml", "--format", "json")
     first = run_process(*command, cwd=repo.root, text=False)
     cached = list((repo.root / ".git" / "pia-changes").rglob("*.json"))
-    assert len(cached) == 2
+    assert len([p for p in cached if p.parent.name != "outputs"]) == 2  # both revisions, parsed
+    assert [p.suffix for p in cached if p.parent.name == "outputs"] == [".json"]  # and the output
     second = run_process(*command, cwd=repo.root, text=False)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
     with GitRepo.discover(repo.root) as opened:

@@ -84,3 +84,21 @@ def test_a_changed_or_foreign_stored_output_is_not_shown(received, tmp_path):
         if path.suffix == ".json":
             path.write_bytes(b"pia-changes-cache 2 " + b"0" * 64 + b"\n[]")
     assert shown(received, tmp_path) == first
+
+
+def test_diff_between_two_commits_is_read_back_and_keyed_like_generate(received, tmp_path):
+    for args in (("diff", "HEAD~2", "HEAD", FILE, "--format", "json", "--exit-code"),
+                 ("diff", "HEAD~2", "HEAD", "--format", "md"), ("diff", "HEAD~1", "HEAD")):
+        first = cold(received, tmp_path, *args)
+        assert first[2] == 1 or "--exit-code" not in args  # the exit code comes back from the entry too
+        assert shown(received, tmp_path, *args) == first
+    toml = received / "pia-changes.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('label_separator = " > "', 'label_separator = " / "'),
+                    encoding="utf-8")
+    args = ("diff", "HEAD~2", "HEAD", FILE, "--format", "json")
+    warm = shown(received, tmp_path, *args)
+    assert " / " in warm[0].decode() and warm == cold(received, tmp_path, *args)
+    for path in outputs(received):
+        if path.suffix == ".out":
+            path.write_bytes(b'{"changes": [], "table_edits": []}\n')
+    assert shown(received, tmp_path, *args) == warm

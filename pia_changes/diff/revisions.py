@@ -52,18 +52,23 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
         return [compare_files(files[0], files[1])]
     if cached and revs:
         raise UsageError("--cached とリビジョンは同時に指定できません")
-    from pia_changes.table.cache import DocumentCache
     from pia_changes.workspace import open_workspace
 
     with open_workspace(".") as ws:
-        repo, config = ws.repo, ws.config
-        cache = DocumentCache(repo, config.max_input_bytes)  # a second diff parses no YAML
-        out = []
-        for path in ws.targets(files):
-            old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
-            out.append(_compare(path, old_raw, new_raw, old_name, new_name, config, cache,
-                                new_committed=len(revs) == 2 or cached))
-        return out
+        return compare_in(ws, revs, files, cached)
+
+
+def compare_in(ws, revs: list[str], files: list[str], cached: bool) -> list[Compared]:
+    """The comparisons of the workspace's assessments FILES (all when none) between REVS."""
+    from pia_changes.table.cache import DocumentCache
+    repo, config = ws.repo, ws.config
+    cache = DocumentCache(repo, config.max_input_bytes)  # a second diff parses no YAML
+    out = []
+    for path in ws.targets(files):
+        old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
+        out.append(_compare(path, old_raw, new_raw, old_name, new_name, config, cache,
+                            new_committed=len(revs) == 2 or cached))
+    return out
 
 
 def _sides(repo, path: str, revs: list[str], cached: bool):

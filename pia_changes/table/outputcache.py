@@ -1,5 +1,6 @@
-"""The last output of `generate`, kept under .git so that running it again on an unchanged
-repository prints the same bytes without walking the history (issue 29: warm ≤ 0.4× `git log -p`).
+"""The last output of `generate` (and of `diff` between two commits), kept under .git so that
+running it again on an unchanged repository prints the same bytes without walking the history
+(issue 29: warm ≤ 0.4× `git log -p`).
 
 Everything the output depends on is in the key (Decisions 2026-12-06, Caches hold data): the
 commits it was built at (a commit's sha fixes every revision of every file before it), whether
@@ -45,16 +46,21 @@ class OutputKey:
 
 def output_key(repo: GitRepo, config: Config, rev: str, targets: list[str], assessments: list[str],
                today: dt.date, options: tuple) -> OutputKey | None:
-    """None when there is no commit to build at (nothing is cached then)."""
+    """generate's key. None when there is no commit to build at (nothing is cached then)."""
     head = repo.head()
     if head is None:
         return None
     at = head if rev == "HEAD" else repo.resolve(rev)
     tags = repo.tags(config.tag_prefix)
-    slot = _digest(repr(("generate", options, targets, rev)))
-    state = _digest(repr((package_version(), head, at, repo.is_shallow(), list(tags), tags.warnings,
-                          config_salt(config), assessments, today.isoformat())))
-    return OutputKey(slot, state)
+    return keyed(("generate", options, targets, rev),
+                 (head, at, repo.is_shallow(), list(tags), tags.warnings, config_salt(config), assessments,
+                  today.isoformat()))
+
+
+def keyed(options: tuple, state: tuple) -> OutputKey:
+    """The key of an output: OPTIONS choose the file (one per set), STATE (everything else the
+    output depends on; the tool's version is added here) must match for the entry to count."""
+    return OutputKey(_digest(repr(options)), _digest(repr((package_version(), options, state))))
 
 
 def _digest(text: str) -> str:
