@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pia_changes.classify.apply import judge_changes
-from pia_changes.diff.change import Classification, DiffResult
-from pia_changes.config import Config, load_config
-from pia_changes.diff.semantic import diff
-from pia_changes.document.model import Document, load, load_bytes
 from pia_changes.errors import PiaError, UsageError
+
+if TYPE_CHECKING:  # the parser, the diff and the classifier load only when something is compared:
+    # a second `diff` of two commits reads its output back (diff.shown)
+    from pia_changes.config import Config
+    from pia_changes.diff.change import Classification, DiffResult
+    from pia_changes.document.model import Document
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,14 @@ def split_arguments(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 def classify_all(result: DiffResult, form: str, config: Config) -> tuple[Classification, ...]:
+    from pia_changes.classify.apply import judge_changes
     return tuple(j.verdict for j in judge_changes(result.changes, form, config))
 
 
 def compare_files(old_path: str, new_path: str) -> Compared:
+    from pia_changes.config import load_config
+    from pia_changes.diff.semantic import diff
+    from pia_changes.document.model import load
     config = load_config(Path.cwd())
     old = load(old_path, config.max_input_bytes)
     new = load(new_path, config.max_input_bytes)
@@ -98,6 +104,9 @@ def _path_at(repo, path: str, old_sha: str, new_sha: str) -> str:
 
 def _compare(path: str, old_raw: bytes | None, new_raw: bytes | None, old_name: str, new_name: str,
              config: Config, cache=None, new_committed: bool = False) -> Compared:
+    from pia_changes.diff.change import DiffResult
+    from pia_changes.diff.semantic import diff
+    from pia_changes.document.model import load_bytes
     empty = DiffResult(changes=())
     if new_raw is None and old_raw is None:
         raise PiaError("比較する版がありません", file=path)
