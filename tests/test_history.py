@@ -180,6 +180,20 @@ def test_resolve_and_is_ancestor(repo, git_repo):
         git_repo.relpath("../outside.yaml")
 
 
+def test_several_revisions_resolved_at_once_and_the_missing_one_named(repo, git_repo):
+    first = repo.commit("作成", {"a.yaml": "a: 1\n"})
+    second = repo.commit("編集", {"a.yaml": "a: 2\n"})
+    repo.git("tag", "v1", first)
+    assert git_repo.resolve_all(["HEAD~1", "HEAD", "v1", second]) == [first, second, first, second]
+    with pytest.raises(PiaError, match="no-such-branch"):
+        git_repo.resolve_all(["HEAD", "no-such-branch"])
+    with pytest.raises(PiaError, match="使えない"):
+        git_repo.resolve_all(["HEAD", "--output=/tmp/x"])
+    tree = repo.git("rev-parse", "HEAD^{tree}")
+    with pytest.raises(PiaError):  # a tree is not a commit
+        git_repo.resolve_all(["HEAD", tree])
+
+
 def test_shallow_clone_is_detected(repo, tmp_path):
     for i in range(3):
         repo.commit(f"版{i}", {"a.yaml": f"a: {i}\n"})

@@ -79,7 +79,7 @@ def compare_in(ws, revs: list[str], files: list[str], cached: bool) -> list[Comp
 
 def _sides(repo, path: str, revs: list[str], cached: bool):
     if len(revs) == 2:
-        a, b = repo.resolve(revs[0]), repo.resolve(revs[1])
+        a, b = repo.resolve_all(revs)
         old_path = _path_at(repo, path, a, b)
         return repo.read_at(a, old_path), repo.read_at(b, path), f"{revs[0]}:{old_path}", f"{revs[1]}:{path}"
     base = revs[0] if revs else "HEAD"

@@ -23,7 +23,7 @@ def diff_output(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic:
         repo = ws.repo
         targets = ws.targets(files)
         key = keyed(("diff", fmt, include_cosmetic, tuple(targets)),
-                    (repo.resolve(revs[0]), repo.resolve(revs[1]), config_salt(ws.config)))
+                    (*repo.resolve_all(revs), config_salt(ws.config)))
         store = OutputCache(repo)
         known = store.get(key)
         if known is not None:

@@ -74,6 +74,13 @@ class SubmissionTags(list):
         self.warnings: list[str] = list(warnings)
 
 
+def _usable_rev(rev: str) -> str:
+    """REV, unless git could take it for an option or it holds a line break (a usage error)."""
+    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
+        raise PiaError(f"リビジョンとして使えない文字列です: {rev!r}")
+    return rev
+
+
 class GitRepo:
     """A git working tree. Use as a context manager (or call close()) to stop the cat-file process."""
 
@@ -170,11 +177,22 @@ class GitRepo:
         done = self._run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
+    def resolve_all(self, revs: list[str]) -> list[str]:
+        """The full shas of the commits REVS name, with one process when all of them name one
+        (each start of git counts in a command that reads its answer from a cache)."""
+        todo = [rev for rev in revs if _usable_rev(rev) not in self._commits]
+        if len(todo) > 1:
+            done = self._run(["rev-parse", "--end-of-options", *(rev + "^{commit}" for rev in todo)], check=False)
+            shas = done.stdout.decode().split()
+            if done.returncode == 0 and len(shas) == len(todo) and all(SHA.fullmatch(sha) for sha in shas):
+                self._commits.update(shas)
+                known = dict(zip(todo, shas))
+                return [known.get(rev, rev) for rev in revs]
+        return [self.resolve(rev) for rev in revs]  # one by one: the error names the one missing
+
     def resolve(self, rev: str) -> str:
         """The full sha of the commit REV names (branch, tag, sha, HEAD~2 …)."""
-        if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
-            raise PiaError(f"リビジョンとして使えない文字列です: {rev!r}")
-        if rev in self._commits:  # a commit's full sha names that commit: no process
+        if _usable_rev(rev) in self._commits:  # a commit's full sha names that commit: no process
             return rev
         done = self._run(["rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"],
                          check=False)
