@@ -121,6 +121,9 @@ class _TooDeep(Exception):
         self.line = line
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _AliasFound(Exception):
     """A node met twice: an alias. Stop at once (an alias bomb would take forever)."""
 
@@ -177,6 +180,8 @@ class _Builder:
         return out
 
     def scalar(self, node: yaml.Node) -> object:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:  # most values: what the constructor returns
+            return node.value
         if node.tag not in _CORE_TAGS:
             self.fail(node, f"使えないタグです: {node.tag}", "bad_tag")
             return None
