@@ -285,6 +285,46 @@ def blame(first: str | None, second: str | None) -> None:
             click.echo(f"{line.date.isoformat()} {line.commit[:7]} {line.kind} {line.label}  ({line.item_id})")
 
 
+def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None):
+    """--as-of: ISO or 和暦; anything else is a usage error in Japanese (exit 2)."""
+    if value is None:
+        return None
+    from pia_changes.text.wareki import parse_date
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter(f"日付として読めません: {value}（2025-06-01 又は 令和7年6月1日 の形で書いてください）")
+    return day
+
+
+@cli.command("status")
+@format_option(("text", "md", "json"), "text")
+@click.option("--strict", is_flag=True, help="期限を過ぎた重要な変更など、エラーの手続があれば終了コード 1")
+@click.option("--as-of", "as_of", callback=parse_as_of, metavar="DATE",
+              help="この日を今日として期限と状況を判断する（計画用。既定は今日）")
+@handle_errors
+def status_command(fmt: str, strict: bool, as_of) -> None:
+    """リポジトリの評価書ごとに、未提出の変更と必要な手続・期限を急ぐ順に表示する。"""
+    import datetime as dt
+
+    from pia_changes.config import load_config
+    from pia_changes.status import collect
+    from pia_changes.status.render import render_status
+
+    as_of = as_of or dt.date.today()
+    statuses, findings, warnings = collect(".", as_of)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    click.echo(render_status(statuses, fmt, as_of, load_config(Path.cwd()).gannen), nl=False)
+    print_findings(findings)
+    for s in statuses:
+        if s.error is not None:
+            click.echo(f"{s.file}: {s.error}", err=True)
+    if any(s.error is not None for s in statuses):
+        sys.exit(1)
+    if strict and any(a.level == "error" for s in statuses for a in s.actions):
+        sys.exit(1)
+
+
 @cli.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
 @click.option("--commit-msg", "message_file", type=click.Path(dir_okay=False), metavar="MSGFILE",

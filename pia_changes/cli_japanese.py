@@ -227,6 +227,8 @@ def _bad_parameter(exc: click.BadParameter) -> str:
         return f"{name} には整数を指定してください（{shown}は整数ではありません）"
     if kind is not None and getattr(kind, "name", "") in ("float", "float range"):
         return f"{name} には数を指定してください（{shown}は数ではありません）"
+    if not message.isascii():  # our own callback's message, already Japanese
+        return f"{name}: {message}"
     return f"{name} に{shown}は指定できません"
 
 

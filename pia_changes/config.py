@@ -16,6 +16,23 @@ CONFIG_NAME = "pia-changes.toml"
 
 
 @dataclass(frozen=True)
+class LeadTimes:
+    """[procedure]: days the municipality allows for each step before a 変更日 (status, check).
+    Only the 30 days of 意見聴取 are a legal minimum (原則30日以上, 規則第7条); the others are its own."""
+
+    public_comment_days: int = 30
+    third_party_days: int = 30
+    submission_days: int = 14
+    prompt_days: int = 30
+
+    def warnings(self) -> list[str]:
+        if self.public_comment_days < 30:
+            return [f"{CONFIG_NAME}: [procedure] public_comment_days = {self.public_comment_days}: 住民等の意見聴取の"
+                    "期間は原則30日以上です（規則第7条）"]
+        return []
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     assessments: tuple[str, ...] = ("assessments/*.yaml",)
@@ -28,6 +45,7 @@ class Config:
     wording: dict[str, str] = field(default_factory=dict)
     acknowledged: frozenset[str] = frozenset()
     former_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path → earlier paths
+    procedure: LeadTimes = field(default_factory=lambda: LeadTimes())
 
     @property
     def max_input_bytes(self) -> int:
@@ -81,7 +99,20 @@ def load_config(root: Path) -> Config:
         acknowledged=frozenset(str(x) for x in
                                _expect(findings.get("acknowledged", []), list, "[findings] acknowledged", path)),
         former_names=_former_names(per_file, path),
+        procedure=_lead_times(_expect(raw.get("procedure", {}), dict, "[procedure]", path), path),
     )
+
+
+def _lead_times(table: dict, path: Path) -> LeadTimes:
+    """[procedure]: whole days, 0 or more; a missing key keeps its default."""
+    values = {}
+    for name in LeadTimes.__dataclass_fields__:
+        if name in table:
+            value = table[name]
+            if type(value) is not int or value < 0:
+                raise PiaError(f"[procedure] {name} は 0 以上の整数（日数）で書いてください", file=str(path))
+            values[name] = value
+    return LeadTimes(**values)
 
 
 def _former_names(per_file: dict, path: Path) -> dict[str, tuple[str, ...]]:

@@ -24,9 +24,8 @@ from pia_changes.git.repo import GitRepo
 from pia_changes.workspace import open_workspace
 from pia_changes.table.cache import DocumentCache
 from pia_changes.table.rows import Finding
+from pia_changes.classify.rules import HEARING, NEW_ASSESSMENT
 from pia_changes.classify.trailers import Trailers, parse_trailers
-
-HEARING = "住民等の意見聴取"
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,7 @@ def _refusal(important: list[ImportantChange], message_name: str) -> str | None:
 def notice_lines(item: ImportantChange, today: dt.date | None = None) -> list[str]:
     """The notice for one 重要な変更: what it is and the procedure, due before the 変更日."""
     today = today or dt.date.today()
-    kind = "しきい値判断の結果の変更" if item.procedure[:1] == ("新たな評価の実施",) else "重要な変更"
+    kind = "しきい値判断の結果の変更" if item.procedure[:1] == (NEW_ASSESSMENT,) else "重要な変更"
     steps = " → ".join(f"{s}（原則30日以上）" if s == HEARING else s for s in item.procedure)
     if item.change_date is None:
         due, note = "変更日", ""

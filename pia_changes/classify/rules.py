@@ -50,7 +50,8 @@ EXEMPTION_TESTS = {
     "typo": "誤字脱字の修正のみ",
 }
 
-PROCEDURE_ZENKOUMOKU = ("再実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
+HEARING, THIRD_PARTY, NEW_ASSESSMENT = "住民等の意見聴取", "第三者点検", "新たな評価の実施"  # steps status dates
+PROCEDURE_ZENKOUMOKU = ("再実施", HEARING, THIRD_PARTY, "委員会への提出", "公表")
 PROCEDURE_JUTEN = ("再実施", "委員会への提出", "公表")
 PROCEDURE_CORRECTION = ("評価書の修正", "公表")
 
@@ -145,8 +146,8 @@ def _procedure(verdict: _Verdict, form: str) -> tuple[str, ...]:
     if not verdict.important:
         return PROCEDURE_CORRECTION
     if verdict.code == "threshold":
-        hearing = ("住民等の意見聴取", "第三者点検") if verdict.required_level == 3 else ()
-        return ("新たな評価の実施", *hearing, "委員会への提出", "公表")
+        hearing = (HEARING, THIRD_PARTY) if verdict.required_level == 3 else ()
+        return (NEW_ASSESSMENT, *hearing, "委員会への提出", "公表")
     return PROCEDURE_ZENKOUMOKU if form == "全項目" else PROCEDURE_JUTEN
 
 

@@ -33,6 +33,7 @@ __all__ = ["GitObjectError", "GitRepo", "Revision", "SubmissionTag", "Submission
 SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _TAG_REST = re.compile(r"^(?:(?P<stem>[^/]+)/)?(?P<date>\d{4}-\d{2}-\d{2})$")
 _REEVALUATION = re.compile(r"^\s*種別\s*:\s*再実施\s*$", re.MULTILINE)
+_KIND = re.compile(r"^\s*種別\s*:\s*(\S+)\s*$", re.MULTILINE)
 WRITER = ("pia-changes", "pia-changes@localhost")  # author and committer of rebuilt history
 
 
@@ -64,6 +65,7 @@ class SubmissionTag:
     target: str                 # the commit the tag points to (peeled)
     reevaluation: bool = False  # annotated message has a line 「種別: 再実施」
     tagged: dt.datetime | None = None  # when an annotated tag was made (None: a lightweight tag)
+    kind: str | None = None     # the message's 「種別: 実施|再実施|見直し|…」, None without one
 
 
 class SubmissionTags(list):
@@ -420,10 +422,11 @@ class GitRepo:
             warnings.append(f"提出タグ {name} を読み飛ばしました（{prefix}<ファイル名>/YYYY-MM-DD または "
                             f"{prefix}YYYY-MM-DD の形にしてください）")
             return None
-        reevaluation = False
+        reevaluation, tag_kind = False, None
         if kind == "tag":
-            message = self._object(sha, "tag").partition(b"\n\n")[2].decode("utf-8", "replace")
-            reevaluation = bool(_REEVALUATION.search(nfkc(message)))
+            message = nfkc(self._object(sha, "tag").partition(b"\n\n")[2].decode("utf-8", "replace"))
+            reevaluation = bool(_REEVALUATION.search(message))
+            tag_kind = m_kind[1] if (m_kind := _KIND.search(message)) else None
             target = peeled if peeled_kind == "commit" else self._peel(name)
         else:
             target = sha if kind == "commit" else None
@@ -431,7 +434,7 @@ class GitRepo:
             warnings.append(f"提出タグ {name} がコミットを指していないため読み飛ばしました")
             return None
         return SubmissionTag(name=name, stem=m["stem"], date=day, target=target, reevaluation=reevaluation,
-                             tagged=dt.datetime.fromisoformat(tagged) if tagged else None)
+                             tagged=dt.datetime.fromisoformat(tagged) if tagged else None, kind=tag_kind)
 
     def _peel(self, name: str) -> str | None:
         try:
