@@ -333,7 +333,7 @@ def status_command(fmt: str, strict: bool, as_of) -> None:
 @handle_errors
 def check_command(files: tuple[str, ...], message_file: str | None, strict: bool) -> None:
     """（git フック用）ステージした評価書を検査し、HEAD からの変更を判定して重要な変更を知らせる。"""
-    from pia_changes.classify.check import check, notice_lines, read_message
+    from pia_changes.classify.check import check, deadline_lines, notice_lines, read_message
 
     from pia_changes.workspace import expand_globs
 
@@ -343,6 +343,8 @@ def check_command(files: tuple[str, ...], message_file: str | None, strict: bool
         click.echo(line)
     for item in report.important:
         click.echo("\n".join(notice_lines(item)))
+    for line in deadline_lines(report):
+        click.echo(line)
     for line in report.errors + report.trailer_problems:
         click.echo(line, err=True)
     print_findings(report.findings)

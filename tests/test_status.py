@@ -226,3 +226,21 @@ def test_one_commit_across_twenty_assessments_gives_each_table_its_row_and_statu
     assert all(r["unsubmitted_changes"] == 1 and r["name"].endswith("）") for r in data)
     text = repo.cli("status", "--as-of", "2025-08-01").stdout
     assert all(path in text for path in files)
+
+
+def test_check_commit_msg_names_the_actions_and_their_due_days(zen, tmp_path):
+    """The hook dates the steps with the same code as status (a 全項目 assessment: the chain)."""
+    text = (zen.root / "assessments/jyuki.yaml").read_text(encoding="utf-8")
+    zen.stage("assessments/jyuki.yaml", text.replace("株式会社ガバメントクラウド", "株式会社標準化クラウド", 1))
+    message = tmp_path / "MSG"
+    message.write_text("委託先の変更\n\n変更日: 2099-06-01\n判定: 重要\n", encoding="utf-8")
+    result = zen.cli("check", "--commit-msg", str(message))
+    assert result.exit_code == 0, result.output
+    submit = dt.date(2099, 5, 31)
+    review = submit - 14 * DAY
+    from pia_changes.text.wareki import format_wareki
+    for day, step in ((review - 60 * DAY, "住民等の意見聴取を"), (review, "第三者点検を"), (submit, "委員会への提出を")):
+        assert f"{step} {format_wareki(day)} までに" in result.stdout
+    message.write_text("委託先の変更\n\n判定: 重要\n", encoding="utf-8")
+    refused = zen.cli("check", "--commit-msg", str(message))
+    assert refused.exit_code == 1 and "までに" not in refused.stdout  # no 変更日: nothing to date

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pia_changes.classify.apply import judge_changes
-from pia_changes.config import Config
+from pia_changes.config import Config, LeadTimes
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
 from pia_changes.errors import InvalidDocument, PiaError
@@ -47,6 +47,8 @@ class CheckReport:
     trailer_problems: list[str] = field(default_factory=list) # unreadable trailers (commit-msg stage)
     refusal: str | None = None                                # commit-msg: why the message is refused
     checked: list[str] = field(default_factory=list)          # the assessment paths looked at
+    lead_times: LeadTimes = field(default_factory=LeadTimes)  # [procedure], to date the steps
+    gannen: bool = True
 
     @property
     def failed(self) -> bool:
@@ -88,7 +90,7 @@ def check(start: str | Path = ".", files: tuple[str, ...] | list[str] = (), mess
         repo, config = ws.repo, ws.config
         head = repo.head()
         trailers = parse_trailers(message) if message is not None else None
-        report = CheckReport()
+        report = CheckReport(lead_times=config.procedure, gannen=config.gannen)
         findings = FindingCollector(config.acknowledged)
         changed = False
         documents = DocumentCache(repo, config.max_input_bytes)  # HEAD's version was parsed before
@@ -211,6 +213,22 @@ def notice_lines(item: ImportantChange, today: dt.date | None = None) -> list[st
     else:
         due, note = f"変更日 {item.change_date.isoformat()}（あと {(item.change_date - today).days} 日）", ""
     return [f"{item.assessment}: {kind}: {item.label}", f"  {due}より前に必要な手続: {steps}{note}"]
+
+
+def deadline_lines(report: CheckReport, today: dt.date | None = None) -> list[str]:
+    """The steps the dated 重要な変更 need and the last day for each, per assessment, dated by
+    the same code as `status` (imported only here: the pre-commit stage never needs it)."""
+    dated = [item for item in report.important if item.change_date is not None]
+    if not dated:
+        return []
+    from pia_changes.status.actions import Pending, change_actions
+    today = today or dt.date.today()
+    lines = []
+    for path in dict.fromkeys(item.assessment for item in dated):
+        pending = [Pending(i.change_date, i.label, True, i.procedure) for i in dated if i.assessment == path]
+        lines.append(f"{path}: 必要な手続と期限（pia-changes.toml の [procedure] による）:")
+        lines += [f"  - {a.message}" for a in change_actions(pending, report.lead_times, today, report.gannen)]
+    return lines
 
 
 def read_message(path: str | Path) -> str:
