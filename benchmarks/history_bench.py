@@ -49,11 +49,11 @@ class Editor:
     """Small edits of the data tree, chosen by a seeded generator; each returns the top-level key
     it touched (so only that section is dumped again) and the commit subject."""
 
-    def __init__(self, data: dict, seed: int = 17) -> None:
+    def __init__(self, data: dict, seed: int = 17, form: str = "全項目") -> None:
         from pia_changes.forms import load_form
         self.data = data
         self.rng = random.Random(seed)
-        self.form = load_form("全項目")
+        self.form = load_form(form)
         self.added: list[tuple[tuple, int]] = []  # entries this history appended: (group path, index)
         self.texts, self.choices, self.checkboxes, self.groups = [], [], [], []
         self._collect(self.form.nodes, data, ())

@@ -307,7 +307,7 @@ def status_command(fmt: str, strict: bool, as_of) -> None:
     import datetime as dt
 
     from pia_changes.config import load_config
-    from pia_changes.status import collect
+    from pia_changes.status.collect import collect
     from pia_changes.status.render import render_status
 
     as_of = as_of or dt.date.today()

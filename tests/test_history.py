@@ -260,9 +260,10 @@ def test_submission_tags(repo, git_repo):
     assert kaigo_tagged is not None
     assert tags == [
         SubmissionTag("submitted/jyuki/2025-03-01", "jyuki", dt.date(2025, 3, 1), first, False, tagged),
-        SubmissionTag("submitted/jyuki/2025-06-01", "jyuki", dt.date(2025, 6, 1), second, True, tagged),
+        SubmissionTag("submitted/jyuki/2025-06-01", "jyuki", dt.date(2025, 6, 1), second, True, tagged, "再実施"),
         SubmissionTag("submitted/2025-07-01", None, dt.date(2025, 7, 1), second, False, None),  # lightweight
-        SubmissionTag("submitted/kaigo/2025-08-01", "kaigo", dt.date(2025, 8, 1), second, True, kaigo_tagged),
+        SubmissionTag("submitted/kaigo/2025-08-01", "kaigo", dt.date(2025, 8, 1), second, True, kaigo_tagged,
+                      "再実施"),  # 種別 read after NFKC: the full-width colon too
     ]
     assert len(tags.warnings) == 3 and all("読み飛ばしました" in w for w in tags.warnings)
     assert any("2025-13-01" in w for w in tags.warnings)

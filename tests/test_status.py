@@ -244,3 +244,33 @@ def test_check_commit_msg_names_the_actions_and_their_due_days(zen, tmp_path):
     message.write_text("委託先の変更\n\n判定: 重要\n", encoding="utf-8")
     refused = zen.cli("check", "--commit-msg", str(message))
     assert refused.exit_code == 1 and "までに" not in refused.stdout  # no 変更日: nothing to date
+
+
+def test_the_report_index_is_the_portfolio_in_headless_chromium(kaigo, tmp_path, browser):
+    """Several assessments: index.html lists each with its status, most urgent first, linked to
+    its page, and every action with its last day."""
+    from selenium.webdriver.common.by import By
+    from pia_changes.report import build_report
+
+    moved = KAIGO.replace(ROOM, DATA_CENTRE).replace("対象人数: null", "対象人数: 10万人以上30万人未満")
+    title = "テスト市 <b>後期高齢者</b> 重点項目評価書"
+    kaigo.commit("別の評価書", {"assessments/koki.yaml": KAIGO.replace(
+        "川口市 介護保険に関する事務 重点項目評価書", title)})
+    kaigo.git("tag", "submitted/koki/2025-01-20")
+    kaigo.commit("保管場所\n\n変更日: 2025-04-01", {"assessments/kaigo.yaml": moved})
+    out = tmp_path / "report"
+    build_report(out, kaigo.root, today=dt.date(2025, 4, 2))
+    browser.get((out / "index.html").resolve().as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.portfolio tbody tr")
+    assert [r.get_attribute("class") for r in rows] == ["level-error", "level-info"]
+    assert "assessments/kaigo.yaml" in rows[0].text and "1（1）" in rows[0].text
+    assert "<b>後期高齢者</b>" in rows[1].text  # document text is escaped, never markup
+    first = rows[0].find_element(By.CSS_SELECTOR, "td:first-child")
+    assert first.value_of_css_property("background-color") == "rgba(176, 0, 32, 1)"
+    actions = browser.find_elements(By.CSS_SELECTOR, "table.actions tbody tr")
+    assert actions[0].get_attribute("class") == "level-error" and "委員会への提出" in actions[0].text
+    assert "令和7年3月31日" in actions[0].text
+    browser.save_screenshot(str(tmp_path / "portfolio.png"))
+    rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    assert browser.current_url.endswith("/kaigo.html")
+    assert "変更履歴" in browser.title

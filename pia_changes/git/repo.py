@@ -83,6 +83,19 @@ def _usable_rev(rev: str) -> str:
     return rev
 
 
+class _Ancestors:
+    """The commits a commit contains, as a bit set over an index of shas (preload_ancestry)."""
+
+    __slots__ = ("index", "mask")
+
+    def __init__(self, index: dict[str, int], mask: int) -> None:
+        self.index, self.mask = index, mask
+
+    def __contains__(self, sha: object) -> bool:
+        position = self.index.get(sha)  # type: ignore[arg-type]
+        return position is not None and bool(self.mask >> position & 1)
+
+
 class GitRepo:
     """A git working tree. Use as a context manager (or call close()) to stop the cat-file process."""
 
@@ -90,9 +103,10 @@ class GitRepo:
         self.root = root
         self.git_dir = git_dir      # the common git dir (shared by linked worktrees)
         self._batch = CatFile(root)
-        self._reachable: dict[str, frozenset[str]] = {}
+        self._reachable: dict[str, frozenset[str] | _Ancestors] = {}
         self._commits: set[str] = set()  # full shas resolve() found to be commits
         self._revisions: dict[tuple[str, str], list[Revision]] = {}  # (path, commit) → file_revisions
+        self._tags: dict[str, SubmissionTags] = {}  # prefix → tags()
 
     # ---- process plumbing -------------------------------------------------------------------
 
@@ -168,6 +182,7 @@ class GitRepo:
             raise PiaError(f"タグ名として使えない文字列です: {name!r}")
         from pia_changes.git.writer import create_tag
         create_tag(self.root, name, self.resolve(target), message, when, author)
+        self._tags.clear()
 
     # ---- revisions ---------------------------------------------------------------------------
 
@@ -233,6 +248,28 @@ class GitRepo:
         self._revisions[(rel, sha)] = revisions
         return list(revisions)
 
+    def preload_revisions(self, paths: list[str], rev: str = "HEAD") -> None:
+        """file_revisions of many PATHS from one walk of the history instead of one `git log
+        --follow` each (status reads dozens of assessments). Only a path the walk shows added and
+        never renamed or copied is taken from it: for the others --follow decides, as before."""
+        sha = self.head() if rev == "HEAD" else self.resolve(rev)
+        wanted = {self.relpath(p) for p in paths} - {path for path, at in self._revisions if at == sha}
+        if sha is None or len(wanted) < 2:
+            return
+        out = self._git("log", "--first-parent", "--diff-merges=first-parent", "--raw", "-z", "-M", *NO_DRIVERS,
+                        "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha)
+        found: dict[str, dict[str, tuple]] = {path: {} for path in wanted}  # path → commit → (status, entry)
+        renamed: set[str] = set()
+        for commit, parent, dates, status, paths_here, blob in _raw_entries(out):
+            if status in ("R", "C"):
+                renamed.update(paths_here)
+            elif paths_here[0] in found:
+                found[paths_here[0]][commit] = (status, (commit, parent, dates, paths_here[0], blob))
+        for path, entries in found.items():
+            history = list(entries.values())[::-1]  # the walk is newest first
+            if path not in renamed and history and history[0][0] == "A" and history[-1][1][4] is not None:
+                self._revisions[(path, sha)] = [self._revision(*entry) for _, entry in history]
+
     def _revision(self, sha: str, parent: str | None, dates: str, path: str, blob: str | None) -> Revision:
         author, committer = dates.split(" ")
         return Revision(sha=sha, parent=parent, author_date=dt.datetime.fromisoformat(author),
@@ -285,24 +322,24 @@ class GitRepo:
 
     def preload_ancestry(self, targets: list[str]) -> None:
         """What each of TARGETS (commit shas, e.g. submission tags) contains, from one
-        `rev-list --parents` instead of one process per target; is_ancestor then asks no git."""
+        `rev-list --parents` instead of one process per target; is_ancestor then asks no git.
+        Each commit's ancestors are a bit set over the listed commits, built parents first, so
+        hundreds of tags over thousands of commits cost one pass, not a walk per tag."""
         wanted = sorted({t for t in targets if SHA.match(t) and t not in self._reachable})
         if len(wanted) < 2:
             return
-        parents: dict[str, list[str]] = {}
-        for line in self._git("rev-list", "--parents", *wanted, "--").decode().splitlines():
-            shas = line.split()
+        listed = [line.split() for line in
+                  self._git("rev-list", "--topo-order", "--parents", *wanted, "--").decode().splitlines()]
+        index = {shas[0]: i for i, shas in enumerate(listed) if shas}
+        bits: dict[str, int] = {}
+        for shas in reversed(listed):  # --topo-order lists children first
             if shas:
-                parents[shas[0]] = shas[1:]
+                mask = 1 << index[shas[0]]
+                for parent in shas[1:]:
+                    mask |= bits.get(parent, 0)
+                bits[shas[0]] = mask
         for target in wanted:
-            seen = {target}
-            stack = [target]
-            while stack:
-                for parent in parents.get(stack.pop(), ()):
-                    if parent not in seen:
-                        seen.add(parent)
-                        stack.append(parent)
-            self._reachable[target] = frozenset(seen)
+            self._reachable[target] = _Ancestors(index, bits.get(target, 0))
 
     # ---- contents ----------------------------------------------------------------------------
 
@@ -393,7 +430,14 @@ class GitRepo:
     # ---- submission tags ---------------------------------------------------------------------
 
     def tags(self, prefix: str = "submitted/") -> SubmissionTags:
-        """Submission tags under PREFIX, by date then name; malformed names go to `.warnings`."""
+        """Submission tags under PREFIX, by date then name; malformed names go to `.warnings`.
+        Read once per GitRepo: each assessment of a repository asks (a copy each time)."""
+        if prefix not in self._tags:
+            self._tags[prefix] = self._read_tags(prefix)
+        found = self._tags[prefix]
+        return SubmissionTags(found, found.warnings)
+
+    def _read_tags(self, prefix: str) -> SubmissionTags:
         out = self._git("for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
                        "%00%(*objecttype)%00%(*objectname)%00%(taggerdate:iso-strict)", "refs/tags/")
         found: list[SubmissionTag] = []
@@ -463,6 +507,29 @@ def _iso_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _raw_entries(out: bytes):
+    """(commit, first parent, dates, status letter, paths, blob) for each file of each commit in
+    `log --raw -z` output (every file, unlike _parse_log's one per commit), newest first."""
+    tokens = out.split(b"\0")
+    i = 0
+    commit: list = []
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            shas = token[1:].decode().split()
+            commit = [shas[0], shas[1] if len(shas) > 1 else None, tokens[i + 1].decode()]
+            i += 2
+        elif token.startswith(b":") and commit:
+            meta = token[1:].decode().split()
+            count = 2 if meta[4][:1] in ("R", "C") else 1
+            paths = tuple(os.fsdecode(t) for t in tokens[i + 1:i + 1 + count])
+            blob = None if meta[4] == "D" or set(meta[3]) == {"0"} else meta[3]
+            yield commit[0], commit[1], commit[2], meta[4][:1], paths, blob
+            i += 1 + count
+        else:
+            i += 1
 
 
 def _parse_log(out: bytes) -> list[tuple[str, str | None, str, str, str | None]]:

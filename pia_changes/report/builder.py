@@ -19,6 +19,7 @@ from pia_changes.table.build import read_history, table_from_history
 from pia_changes.report.model import AssessmentView, assessment_view
 from pia_changes.report.names import INDEX, TABLE_STEM, inside, unique_stems
 from pia_changes.report.pages import assessment_page, index_page
+from pia_changes.status.collect import assessment_status
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def build_report(out_dir: str | Path, start: str | Path = ".", files: list[str] 
         _refuse_to_replace_sources(target, repo, paths)
         several = len(ws.assessments) > 1
         views = _views(repo, config, paths, today, several)
-    pages = _pages(views, config.gannen)
+    pages = _pages(views, config.gannen, today)
     write_directory(target, lambda tmp: _write(tmp, views, pages, config), force)
     return ReportResult(target, tuple(pages), tuple(v.table for v in views))
 
@@ -58,15 +59,15 @@ def _views(repo: GitRepo, config: Config, paths: list[str], today: dt.date, seve
         else:
             stem = stems[path]
             names = (f"{stem}.html", f"{TABLE_STEM}_{stem}.xlsx", f"{TABLE_STEM}_{stem}.csv")
-        views.append(assessment_view(repo, hist, table, *names))
+        views.append(assessment_view(repo, hist, table, *names, assessment_status(hist, table, config, today)))
     return views
 
 
-def _pages(views: list[AssessmentView], gannen: bool) -> dict[str, str]:
-    """File name → HTML; index.html is the one assessment's page or the list of them."""
+def _pages(views: list[AssessmentView], gannen: bool, today: dt.date) -> dict[str, str]:
+    """File name → HTML; index.html is the one assessment's page or the portfolio of them."""
     if len(views) == 1:
         return {INDEX: assessment_page(views[0], gannen, index_link=False)}
-    pages = {INDEX: index_page(views, gannen)}
+    pages = {INDEX: index_page(views, gannen, today)}
     pages.update({v.page: assessment_page(v, gannen, index_link=True) for v in views})
     return pages
 

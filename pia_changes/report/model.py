@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pia_changes.git.repo import GitRepo, Revision, SubmissionTag
+from pia_changes.status.model import AssessmentStatus
 from pia_changes.table.rows import Finding, Row, Table
 from pia_changes.table.build import History, first_containing
 from pia_changes.forms.numbering import SECTIONS, section_numeral
@@ -48,6 +49,7 @@ class AssessmentView:
     page: str                              # file names inside the report directory
     xlsx: str
     csv: str
+    status: AssessmentStatus | None = None # pending changes and their procedure (the portfolio)
 
     @property
     def git_rows(self) -> tuple[Row, ...]:
@@ -69,7 +71,8 @@ class AssessmentView:
         return sum(1 for f in self.table.findings if f.level == "error" and not f.acknowledged)
 
 
-def assessment_view(repo: GitRepo, hist: History, table: Table, page: str, xlsx: str, csv: str) -> AssessmentView:
+def assessment_view(repo: GitRepo, hist: History, table: Table, page: str, xlsx: str, csv: str,
+                    status: AssessmentStatus | None = None) -> AssessmentView:
     by_commit: dict[str, list[Row]] = {}
     for row in table.rows:
         if row.source == "git" and row.commit:
@@ -80,7 +83,7 @@ def assessment_view(repo: GitRepo, hist: History, table: Table, page: str, xlsx:
                      first_containing(repo, rev.sha, hist.tags),
                      tuple(f for f in table.findings if f.commit == rev.sha), index == 0)
         for index, rev in enumerate(hist.revisions))
-    return AssessmentView(table, revisions, tuple(hist.tags), page, xlsx, csv)
+    return AssessmentView(table, revisions, tuple(hist.tags), page, xlsx, csv, status)
 
 
 def section_of(row: Row) -> str:

@@ -7,6 +7,7 @@ document text that escaped escaping could not run.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from functools import lru_cache
 from html import escape
@@ -18,6 +19,7 @@ from pia_changes.render.html import STYLE as TABLE_STYLE
 from pia_changes.render.html import table_section
 from pia_changes.text.wareki import format_wareki
 from pia_changes.report.model import AssessmentView, section_names, section_of
+from pia_changes.status.model import AssessmentStatus
 from pia_changes.report.taisho import finding_items, head_row, revision_sections, timeline
 
 PAGE = Template("""<!DOCTYPE html>
@@ -112,17 +114,34 @@ def _table_part(view: AssessmentView, gannen: bool) -> str:
     return '<div class="table-section" id="table">' + "\n".join(lines) + "</div>"
 
 
-def index_page(views: list[AssessmentView], gannen: bool) -> str:
-    head = head_row("評価書", "ファイル", "様式", "版", "変更", "重要な変更", "要確認", "未確認のエラー", "ダウンロード")
+def index_page(views: list[AssessmentView], gannen: bool, today: dt.date) -> str:
+    """The portfolio: every assessment with the state of its procedure (status), most urgent
+    first, each linked to its page; then every action with its last day."""
+    from pia_changes.status.render import ACTION_HEADER, HEADER, action_rows, assessment_cells
+    statuses = {v.page: v.status or AssessmentStatus(v.table.assessment) for v in views}
+    ordered = sorted(views, key=lambda v: statuses[v.page].urgency())
+    head = head_row(*HEADER, "版", "変更", "重要な変更", "要確認", "未確認のエラー", "ダウンロード")
     rows = []
-    for v in views:
+    for v in ordered:
+        status = statuses[v.page]
+        cells = [_e(c) for c in assessment_cells(status, gannen)]
+        cells[1] = f'<a href="{_href(v.page)}">{_e(v.table.title)}</a><br><code>{_e(v.table.assessment)}</code>'
         rows.append(
-            f'<tr><td><a href="{_href(v.page)}">{_e(v.table.title)}</a></td>'
-            f'<td><code>{_e(v.table.assessment)}</code></td>'
-            f'<td>{_e(v.table.form)}</td><td class="num">{len(v.revisions)}</td><td class="num">{len(v.git_rows)}</td>'
+            f'<tr class="level-{_e(status.level or "none")}">' + "".join(f"<td>{c}</td>" for c in cells)
+            + f'<td class="num">{len(v.revisions)}</td><td class="num">{len(v.git_rows)}</td>'
             f'<td class="num">{v.important}</td><td class="num">{v.review}</td><td class="num">{v.open_errors()}</td>'
             f'<td><a href="{_href(v.xlsx)}" download>xlsx</a> <a href="{_href(v.csv)}" download>csv</a></td></tr>')
-    body = ('<header><p class="meta">特定個人情報保護評価書 変更履歴</p><h1>評価書の一覧</h1></header>'
-            f'<table class="assessments">{head}<tbody>{"".join(rows)}</tbody></table>')
-    return page("評価書の一覧 変更履歴", body)
-
+    pages = {statuses[v.page].file: v.page for v in views}
+    actions = []
+    for action, status, cells in action_rows(list(statuses.values()), gannen):
+        shown = [_e(c) for c in cells]
+        shown[2] = f'<a href="{_href(pages[status.file])}"><code>{_e(status.file)}</code></a>'
+        actions.append(f'<tr class="level-{_e(action.level)}">' + "".join(f"<td>{c}</td>" for c in shown) + "</tr>")
+    listing = (f'<h2 id="actions">手続と期限（急ぐ順、{len(actions)} 件）</h2>'
+               f'<table class="assessments actions">{head_row(*ACTION_HEADER)}<tbody>{"".join(actions)}</tbody></table>'
+               if actions else '<p>必要な手続はありません。</p>')
+    body = ('<header><p class="meta">特定個人情報保護評価書 変更履歴</p><h1>評価書の一覧と手続の状況</h1>'
+            f'<p class="meta">{_e(format_wareki(today, gannen))} 現在・評価書 {len(views)} 件・'
+            '未提出（重要）は提出タグに含まれていない変更の数（うち重要な変更）</p></header>'
+            f'<table class="assessments portfolio">{head}<tbody>{"".join(rows)}</tbody></table>{listing}')
+    return page("評価書の一覧と手続の状況 変更履歴", body)

@@ -30,6 +30,7 @@ def collect(start: str | Path = ".", as_of: dt.date | None = None
         repo, config = ws.repo, ws.config
         paths = ws.assessments
         several = len(paths) > 1
+        repo.preload_revisions(paths)
         out = [_one(repo, path, config, as_of, several) for path in paths]
         findings = repository_findings(repo, config, paths)
     return sorted(out, key=AssessmentStatus.urgency), findings, config.procedure.warnings()

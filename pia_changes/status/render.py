@@ -7,7 +7,7 @@ import json
 import unicodedata
 
 from pia_changes.status.actions import KIND_NAMES
-from pia_changes.status.model import AssessmentStatus
+from pia_changes.status.model import Action, AssessmentStatus
 from pia_changes.text.wareki import format_wareki
 
 LEVEL_NAMES = {"error": "エラー", "warning": "警告", "info": "予定", None: "―"}
@@ -35,20 +35,29 @@ def render_status(statuses: list[AssessmentStatus], fmt: str, as_of: dt.date, ga
 
 def _cells(statuses: list[AssessmentStatus], gannen: bool) -> tuple[list[list[str]], list[list[str]]]:
     """One row per assessment (in the order given), and one per action, most urgent first."""
-    def day(d: dt.date | None) -> str:
-        return format_wareki(d, gannen) if d else "―"
-    rows, actions = [], []
-    for s in statuses:
-        if s.error is not None:
-            rows.append([LEVEL_NAMES["error"], s.file, s.form or "―", "―", "―", "―", f"読めません: {s.error}"])
-            continue
-        first = min(s.actions, key=lambda a: a.urgency(), default=None)
-        upcoming = f"{day(first.due)} {KIND_NAMES[first.kind]}" if first else "―"
-        rows.append([LEVEL_NAMES[s.level], s.file, s.form or "―", day(s.last_submission), day(s.reevaluation_due),
-                     f"{s.unsubmitted_changes}（{s.unsubmitted_important}）", upcoming])
-        actions += [(a, s.file) for a in s.actions]
-    actions.sort(key=lambda pair: (pair[0].urgency(), pair[1]))
-    return rows, [[LEVEL_NAMES[a.level], day(a.due), file, KIND_NAMES[a.kind], a.message] for a, file in actions]
+    rows = [assessment_cells(s, gannen) for s in statuses]
+    return rows, [cells for _, _, cells in action_rows(statuses, gannen)]
+
+
+def _day(day: dt.date | None, gannen: bool) -> str:
+    return format_wareki(day, gannen) if day else "―"
+
+
+def assessment_cells(s: AssessmentStatus, gannen: bool) -> list[str]:
+    """The cells of HEADER for one assessment (the report's portfolio prints them too)."""
+    if s.error is not None:
+        return [LEVEL_NAMES["error"], s.file, s.form or "―", "―", "―", "―", f"読めません: {s.error}"]
+    first = min(s.actions, key=lambda a: a.urgency(), default=None)
+    upcoming = f"{_day(first.due, gannen)} {KIND_NAMES[first.kind]}" if first else "―"
+    return [LEVEL_NAMES[s.level], s.file, s.form or "―", _day(s.last_submission, gannen),
+            _day(s.reevaluation_due, gannen), f"{s.unsubmitted_changes}（{s.unsubmitted_important}）", upcoming]
+
+
+def action_rows(statuses: list[AssessmentStatus], gannen: bool) -> list[tuple[Action, AssessmentStatus, list[str]]]:
+    """Every action of every assessment, most urgent first, with the cells of ACTION_HEADER."""
+    pairs = sorted(((a, s) for s in statuses for a in s.actions), key=lambda p: (p[0].urgency(), p[1].file))
+    return [(a, s, [LEVEL_NAMES[a.level], _day(a.due, gannen), s.file, KIND_NAMES[a.kind], a.message])
+            for a, s in pairs]
 
 
 def _width(text: str) -> int:

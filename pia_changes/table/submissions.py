@@ -36,10 +36,13 @@ def assessment_tags(repo: GitRepo, path: str, revisions: list[Revision], tags: I
     """The submissions of the assessment at PATH, oldest first. A former name counts where the
     file had no history of its own yet (a rename git did not detect)."""
     former = {stem(p) for p in config.former_names.get(path, ())}
+    possible = former | {stem(r.path) for r in revisions}  # no other stem can count: no walk for it
     out = []
     for tag in tags:
         if tag.stem is None:
             out.append(tag)
+            continue
+        if tag.stem not in possible:
             continue
         then = path_at(repo, revisions, tag.target)
         if (then is not None and stem(then) == tag.stem) or (then is None and tag.stem in former):
