@@ -94,9 +94,8 @@ def build_repository(root: Path, assessments: int, commits: int, tags: int, seed
     for a in range(assessments):
         mine = [n for n in range(a or assessments, commits + 1, assessments)]
         for t in range(tags):
-            # every (len/TAGS)-th commit of the assessment, a day after it
-            index = min(len(mine) - 1, (t + 1) * len(mine) // tags - 1) if mine else 0
-            n = mine[index] if mine else 0
+            # spread over the assessment's commits, a day after one; the last few stay pending
+            n = mine[(t + 1) * len(mine) // (tags + 1) - 1] if len(mine) > tags else 0
             day = (START + dt.timedelta(hours=12 * n + 24)).date().isoformat()
             name = f"submitted/a{a:02d}/{day}"
             text = ("提出\n\n種別: 実施\n" if t == 0 else "提出\n").encode("utf-8")

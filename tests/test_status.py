@@ -274,3 +274,34 @@ def test_the_report_index_is_the_portfolio_in_headless_chromium(kaigo, tmp_path,
     rows[0].find_element(By.CSS_SELECTOR, "a").click()
     assert browser.current_url.endswith("/kaigo.html")
     assert "変更履歴" in browser.title
+
+
+def test_one_walk_for_many_files_gives_what_follow_gives_each(tmp_path):
+    """preload_revisions (one `git log` for every assessment) must equal file_revisions' own
+    `--follow` walk, or leave the file to it: renames, a file moved in from elsewhere, a deleted
+    and re-added file, a merged branch."""
+    from pia_changes.git.repo import GitRepo
+
+    repo = Repo(tmp_path / "walk")
+    repo.commit("作成", {"assessments/a.yaml": "a: 1\n", "assessments/b.yaml": "b: 1\n" * 40,
+                         "docs/c.yaml": "c: 1\n" * 40, "assessments/d.yaml": "d: 1\n"})
+    repo.commit("編集", {"assessments/a.yaml": "a: 2\n", "README.md": "x\n"})
+    repo.git("mv", "assessments/b.yaml", "assessments/b2.yaml")
+    repo.git("mv", "docs/c.yaml", "assessments/c.yaml")
+    repo.commit("改名")
+    repo.git("rm", "-q", "assessments/d.yaml")
+    repo.commit("削除")
+    repo.commit("再作成", {"assessments/d.yaml": "d: 2\n"})
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("枝での編集", {"assessments/a.yaml": "a: 3\n"})
+    repo.commit("枝での編集2", {"assessments/d.yaml": "d: 3\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("本線の編集", {"assessments/b2.yaml": "b: 2\n" * 40})
+    repo.git("merge", "-q", "--no-ff", "-m", "マージ\n\n変更日: 2025-06-01", "topic")
+    paths = ["assessments/a.yaml", "assessments/b2.yaml", "assessments/c.yaml", "assessments/d.yaml"]
+    with GitRepo.discover(repo.root) as walked, GitRepo.discover(repo.root) as followed:
+        walked.preload_revisions(paths)
+        preloaded = {path for path, _ in walked._revisions}
+        assert {"assessments/a.yaml", "assessments/d.yaml"} <= preloaded  # taken from the one walk
+        for path in paths:
+            assert walked.file_revisions(path) == followed.file_revisions(path), path
