@@ -27,18 +27,20 @@ __all__ = ["diff", "diff_data", "align_entries", "entry_name", "leaf_change", "l
            "MATCH_THRESHOLD"]
 
 
-def diff(old: Document, new: Document) -> DiffResult:
-    """Changes from OLD to NEW, in form order; edits of the legacy 変更箇所 rows apart."""
+def diff(old: Document, new: Document, layout_spans: bool = True) -> DiffResult:
+    """Changes from OLD to NEW, in form order; edits of the legacy 変更箇所 rows apart.
+    LAYOUT_SPANS False leaves the spans of cosmetic changes empty, for callers that drop them
+    (generate): aligning a reflowed 6,000-character text character by character takes seconds."""
     if old.form.form != new.form.form:
         raise PiaError(f"様式の異なる評価書は比較できません（{old.form.form} → {new.form.form}）",
                        file=new.path)
-    return diff_data(new.form, old.data, new.data)
+    return diff_data(new.form, old.data, new.data, layout_spans)
 
 
-def diff_data(form: Form, old_data: object, new_data: object) -> DiffResult:
+def diff_data(form: Form, old_data: object, new_data: object, layout_spans: bool = True) -> DiffResult:
     """The same on already-loaded plain trees (what `Document.data` holds). Nothing is copied."""
     old_map, new_map = _mapping(old_data), _mapping(new_data)
-    walker = _Walker()
+    walker = _Walker(layout_spans)
     walker.children(form.nodes, old_map, new_map, _Scope())
     walker.found.sort(key=lambda pair: pair[0])
     changes = tuple(change for _, change in walker.found)
@@ -55,8 +57,9 @@ class _Scope:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, layout_spans: bool = True) -> None:
         self.found: list[tuple[tuple, Change]] = []
+        self.layout_spans = layout_spans
 
     def children(self, nodes: list[Node], old: dict, new: dict, scope: _Scope) -> None:
         for node in nodes:
@@ -71,7 +74,7 @@ class _Walker:
                 self.group(node, _entries(a), _entries(b), scope)
             else:
                 change = leaf_change(node, a, b, "/".join(scope.ids + (node.id,)),
-                                     scope.labels + (node.label,))
+                                     scope.labels + (node.label,), self.layout_spans)
                 if change is not None:
                     self.found.append((scope.sort + ((node.order, 0, 0),), change))
 
@@ -259,7 +262,7 @@ def _flat(value: object) -> str:
 # --- leaves ------------------------------------------------------------------------------------
 
 def leaf_change(node: Node, old: object, new: object, item_id: str,
-                labels: tuple[str, ...]) -> Change | None:
+                labels: tuple[str, ...], layout_spans: bool = True) -> Change | None:
     """The Change of one item, None when both sides are empty (null, "", [] alike)."""
     old_empty, new_empty = _empty(old), _empty(new)
     if old_empty and new_empty:
@@ -273,7 +276,10 @@ def leaf_change(node: Node, old: object, new: object, item_id: str,
     else:
         kind = "変更"
         cosmetic = _same_content(node, old, new)
-        before, after, spans = _compare(node, old, new, before, after)
+        if layout_spans or not cosmetic:
+            before, after, spans = _compare(node, old, new, before, after)
+        else:
+            spans = ((), ())
     return Change(item_id=item_id, labels=labels, kind=kind, before=before, after=after, node=node,
                   old_value=old, new_value=new, spans=spans, cosmetic=cosmetic, order=node.order)
 

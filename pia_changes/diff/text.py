@@ -81,8 +81,15 @@ class _TextMatcher(SequenceMatcher):
         head = _common_length(a, alo, b, blo, min(n, m), 1)
         tail = _common_length(a, ahi, b, bhi, min(n, m), -1)
         size = max(head, tail)
-        if size < self._MIN or (n + m) * (size + 1) > self._BUDGET or n * (m + size) > self._BUDGET:
+        if size < self._MIN:
             return super().find_longest_match(alo, ahi, blo, bhi)
+        if (n + m) * (size + 1) > self._BUDGET or n * (m + size) > self._BUDGET:
+            # long texts (a 5,000-character list edited in its middle): the same questions by
+            # rolling hashes, O(n + m), where difflib's loop took a tenth of a second
+            if size < min(n, m) and _first_shared(a, alo, ahi, b, blo, bhi, size + 1) is not None:
+                return super().find_longest_match(alo, ahi, blo, bhi)  # a longer block elsewhere
+            i, j = _first_shared(a, alo, ahi, b, blo, bhi, size)  # type: ignore[misc]
+            return Match(i, j, size)
         longer = size + 1
         if longer <= min(n, m):
             windows = {b[j:j + longer] for j in range(blo, bhi - size)}
@@ -93,6 +100,35 @@ class _TextMatcher(SequenceMatcher):
             if j >= 0:
                 return Match(i, j, size)
         return super().find_longest_match(alo, ahi, blo, bhi)  # not reached
+
+
+_MOD = (1 << 61) - 1
+_BASE = 1_000_003
+
+
+def _window_hashes(text: str, lo: int, hi: int, length: int):
+    """(start, hash) of every LENGTH-character window of text[lo:hi], left to right."""
+    top = pow(_BASE, length - 1, _MOD)
+    value = 0
+    for k in range(lo, lo + length):
+        value = (value * _BASE + ord(text[k])) % _MOD
+    yield lo, value
+    for start in range(lo + 1, hi - length + 1):
+        value = ((value - ord(text[start - 1]) * top) * _BASE + ord(text[start + length - 1])) % _MOD
+        yield start, value
+
+
+def _first_shared(a: str, alo: int, ahi: int, b: str, blo: int, bhi: int, length: int) -> tuple[int, int] | None:
+    """The earliest i, then the earliest j, with a[i:i+LENGTH] == b[j:j+LENGTH] inside the
+    ranges; None when no window of that length is shared. Hash hits are checked by comparison."""
+    starts: dict[int, list[int]] = {}
+    for j, value in _window_hashes(b, blo, bhi, length):
+        starts.setdefault(value, []).append(j)
+    for i, value in _window_hashes(a, alo, ahi, length):
+        for j in starts.get(value, ()):
+            if a[i:i + length] == b[j:j + length]:
+                return i, j
+    return None
 
 
 def _common_length(a: str, i: int, b: str, j: int, limit: int, step: int) -> int:

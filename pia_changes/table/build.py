@@ -300,7 +300,7 @@ def _text(value: object) -> str | None:
 def _classified(revision: Revision, old: Document, new: Document, config: Config
                 ) -> list[tuple[Change, Classification]]:
     """The commit's changes (cosmetic ones left out), each classified with its trailers."""
-    changes = diff(old, new).significant()
+    changes = diff(old, new, layout_spans=False).significant()
     return [(j.change, j.verdict) for j in judge_changes(changes, new.form.form, config, revision.trailers)]
 
 
