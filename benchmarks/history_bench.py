@@ -33,8 +33,8 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import (SEEDS, LARGEST_ZENKOUMOKU, bytecode_cache, frequent_departments, import_seed, paired,  # noqa: E402
-                    peak_rss_mb, replace_everywhere, run_process)
+from timing import (SEEDS, LARGEST_ZENKOUMOKU, bytecode_cache, cold_and_warm, frequent_departments,  # noqa: E402
+                    import_seed, peak_rss_mb, replace_everywhere)
 
 COLD_TARGET = 2.5
 WARM_TARGET = 0.4
@@ -244,28 +244,12 @@ def measure(tmp: Path, name: str, commits: int, runs: int) -> dict:
     built = build_repository(repo, commits, import_seed(seed, tmp / f"{name}.yaml"), dense=dense)
     exe = shutil.which("pia-changes") or "pia-changes"
     generate = [exe, "generate", FILE, "--format", "json"]
-    cache = repo / ".git" / "pia-changes"
-
-    def cold() -> float:
-        shutil.rmtree(cache, ignore_errors=True)
-        return run_process(generate, repo)
-
-    def warm() -> float:
-        run_process(generate, repo)
-        return min(run_process(generate, repo) for _ in range(2))
-
-    def floor() -> float:
-        return min(run_process(["git", "log", "-p", "--", FILE], repo) for _ in range(3))
-
-    cold_s, floor_s = paired(cold, floor, runs)
-    warm_s, floor2_s = paired(warm, floor, runs)
-    shutil.rmtree(cache, ignore_errors=True)
+    timings = cold_and_warm(generate, repo, ["git", "log", "-p", "--", FILE], runs)
+    shutil.rmtree(repo / ".git" / "pia-changes", ignore_errors=True)
     rss_mb = peak_rss_mb(generate, repo)
     out = subprocess.run(generate, cwd=repo, capture_output=True, check=False)
     rows = len(json.loads(out.stdout)["rows"]) if out.stdout.strip().startswith(b"{") else None
-    return {**built, "rows": rows, "cold_s": cold_s, "warm_s": warm_s, "floor_s": floor_s,
-            "floor2_s": floor2_s, "cold_ratio": cold_s / floor_s, "warm_ratio": warm_s / floor2_s,
-            "peak_rss_mb": rss_mb}
+    return {**built, "rows": rows, **timings, "peak_rss_mb": rss_mb}
 
 
 def main(argv: list[str] | None = None) -> dict:

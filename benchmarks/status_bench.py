@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from history_bench import Editor, dump_section  # noqa: E402
-from timing import SEEDS, bytecode_cache, import_seed, paired, python, run_process  # noqa: E402
+from timing import SEEDS, bytecode_cache, cold_and_warm, import_seed, python  # noqa: E402
 
 COLD_TARGET = 2.5
 WARM_TARGET = 0.4
@@ -49,7 +49,6 @@ def seed_trees(tmp: Path) -> list[tuple[dict, str]]:
 def build_repository(root: Path, assessments: int, commits: int, tags: int, seeds: list[tuple[dict, str]]) -> dict:
     """Commit n (1…COMMITS) edits assessment n mod ASSESSMENTS; commit 0 adds them all."""
     import copy
-    import yaml
     root.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     git = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=root, stdin=subprocess.PIPE)
@@ -132,26 +131,13 @@ def main(argv: list[str] | None = None) -> dict:
         built = build_repository(repo, assessments, commits, args.tags, seed_trees(tmp))
         exe = shutil.which("pia-changes") or "pia-changes"
         status = [exe, "status", "--format", "json", "--as-of", "2030-01-01"]
-        cache = repo / ".git" / "pia-changes"
-
-        def cold() -> float:
-            shutil.rmtree(cache, ignore_errors=True)
-            return run_process(status, repo)
-
-        def warm() -> float:
-            run_process(status, repo)
-            return run_process(status, repo)
-
-        floor = ["git", "log", "-p", "--", "assessments/"]
-        cold_s, floor_s = paired(cold, lambda: run_process(floor, repo), runs)
-        warm_s, floor2_s = paired(warm, lambda: run_process(floor, repo), runs)
+        timings = cold_and_warm(status, repo, ["git", "log", "-p", "--", "assessments/"], runs)
         out = subprocess.run(status, cwd=repo, capture_output=True, check=False)
         records = json.loads(out.stdout)
         result = {
             **built, "listed": len(records), "errors": sum(1 for r in records if r["error"]),
             "pending": sum(r["unsubmitted_changes"] or 0 for r in records),
-            "cold_s": cold_s, "warm_s": warm_s, "floor_s": floor_s, "floor2_s": floor2_s,
-            "cold_ratio": cold_s / floor_s, "warm_ratio": warm_s / floor2_s,
+            **timings,
             "targets": {"cold": COLD_TARGET, "warm": WARM_TARGET},
         }
         report(result)

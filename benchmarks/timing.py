@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,29 @@ def paired(a: Callable[[], float], b: Callable[[], float], runs: int, warmup: in
         times_a.append(a())
         times_b.append(b())
     return statistics.median(times_a), statistics.median(times_b)
+
+
+def cold_and_warm(command: list[str], repo: Path, floor: list[str], runs: int) -> dict:
+    """COMMAND in REPO against FLOOR, alternated: cold with the caches under .git removed before
+    each run; warm the best of two runs after one that fills them; the floor the best of three
+    (the targets of Decisions: Speed are ratios of these)."""
+    cache = repo / ".git" / "pia-changes"
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return run_process(command, repo)
+
+    def warm() -> float:
+        run_process(command, repo)
+        return min(run_process(command, repo) for _ in range(2))
+
+    def best_floor() -> float:
+        return min(run_process(floor, repo) for _ in range(3))
+
+    cold_s, floor_s = paired(cold, best_floor, runs)
+    warm_s, floor2_s = paired(warm, best_floor, runs)
+    return {"cold_s": cold_s, "warm_s": warm_s, "floor_s": floor_s, "floor2_s": floor2_s,
+            "cold_ratio": cold_s / floor_s, "warm_ratio": warm_s / floor2_s}
 
 
 def timed(func: Callable[[], object]) -> Callable[[], float]:

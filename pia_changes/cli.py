@@ -306,16 +306,16 @@ def status_command(fmt: str, strict: bool, as_of) -> None:
     """リポジトリの評価書ごとに、未提出の変更と必要な手続・期限を急ぐ順に表示する。"""
     import datetime as dt
 
-    from pia_changes.config import load_config
     from pia_changes.status.collect import collect
     from pia_changes.status.render import render_status
 
     as_of = as_of or dt.date.today()
-    statuses, findings, warnings = collect(".", as_of)
-    for warning in warnings:
+    report = collect(".", as_of)
+    statuses = report.statuses
+    for warning in report.warnings:
         click.echo(warning, err=True)
-    click.echo(render_status(statuses, fmt, as_of, load_config(Path.cwd()).gannen), nl=False)
-    print_findings(findings)
+    click.echo(render_status(statuses, fmt, as_of, report.gannen), nl=False)
+    print_findings(report.findings)
     for s in statuses:
         if s.error is not None:
             click.echo(f"{s.file}: {s.error}", err=True)

@@ -595,3 +595,44 @@ def test_a_blank_starter_entry_filled_in_is_one_item_change_not_a_delete_and_an_
     changes = diff_data(form, old, new).changes
     assert [(c.kind, c.item_id, c.after) for c in changes] == [
         ("新規", "I/system[介護保険システム]/name", "介護保険システム")]
+
+
+def test_long_texts_edited_once_align_as_difflib_does():
+    """The rolling-hash path of the matcher (texts too long for the window check) gives
+    difflib's own opcodes: seed 000's texts, 1-3 characters edited, inserted or removed."""
+    import random
+    from difflib import SequenceMatcher
+
+    from pia_changes.diff.text import _TextMatcher
+    from tests.helpers.seeds import seed_yaml
+
+    text = seed_yaml("000")
+    rng = random.Random(11)
+    for _ in range(12):
+        start = rng.randrange(len(text) - 4000)
+        a = text[start:start + rng.choice((2500, 4000))]
+        b = list(a)
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            at = rng.randrange(len(b))
+            choice = rng.random()
+            if choice < 0.4:
+                b[at] = rng.choice("あ、。コ")
+            elif choice < 0.7:
+                b.insert(at, rng.choice("い\n"))
+            else:
+                del b[at]
+        b = "".join(b)
+        assert _TextMatcher(None, a, b, autojunk=False).get_opcodes() == \
+            SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def test_without_layout_spans_the_significant_changes_are_the_same():
+    """generate asks for no spans of cosmetic changes (it drops them): nothing else may differ."""
+    from tests.helpers.documents import kaigo
+    reflowed = "\n".join(textwrap.wrap(JIMU_CONTENT.replace("\n", ""), 30))
+    old, new = loaded(kaigo(content=JIMU_CONTENT)), loaded(kaigo(content=reflowed, name="介護保険事務"))
+    full, lean = diff(old, new), diff(old, new, layout_spans=False)
+    assert [c.cosmetic for c in full.changes] == [c.cosmetic for c in lean.changes] and any(
+        c.cosmetic for c in full.changes)
+    assert full.significant() == lean.significant()
+    assert all(c.spans == ((), ()) for c in lean.changes if c.cosmetic)

@@ -533,27 +533,11 @@ def _raw_entries(out: bytes):
 
 
 def _parse_log(out: bytes) -> list[tuple[str, str | None, str, str, str | None]]:
-    """(sha, first parent, dates, path, blob) per commit from `log --raw -z` output, newest first."""
+    """(sha, first parent, dates, path, blob) per commit from `log --raw -z` output of one file,
+    newest first; a renamed file is named by its new path."""
     entries: list[tuple[str, str | None, str, str, str | None]] = []
-    tokens = out.split(b"\0")
-    i = 0
-    commit: list = []
-    while i < len(tokens):
-        token = tokens[i].lstrip(b"\n")
-        if token.startswith(b"\x01"):
-            shas = token[1:].decode().split()
-            commit = [shas[0], shas[1] if len(shas) > 1 else None, tokens[i + 1].decode()]
-            i += 2
-            continue
-        if token.startswith(b":") and commit:
-            meta = token[1:].decode().split()
-            paths = 2 if meta[4][:1] in ("R", "C") else 1
-            path = os.fsdecode(tokens[i + paths])
-            blob = None if meta[4] == "D" or set(meta[3]) == {"0"} else meta[3]
-            if entries and entries[-1][0] == commit[0]:
-                entries.pop()  # several entries for one commit (type change): the last one counts
-            entries.append((commit[0], commit[1], commit[2], path, blob))
-            i += 1 + paths
-            continue
-        i += 1
+    for commit, parent, dates, _, paths, blob in _raw_entries(out):
+        if entries and entries[-1][0] == commit:
+            entries.pop()  # several entries for one commit (type change): the last one counts
+        entries.append((commit, parent, dates, paths[-1], blob))
     return entries

@@ -4,6 +4,7 @@ tags that count for the file. Nothing is classified or matched again here."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from pia_changes.config import Config
@@ -21,10 +22,16 @@ FIRST = ("実施", "再実施")  # 種別 of the tags that start the 5-year cloc
 REVIEW = "見直し"
 
 
-def collect(start: str | Path = ".", as_of: dt.date | None = None
-            ) -> tuple[list[AssessmentStatus], tuple[Finding, ...], list[str]]:
-    """Every assessment's status, most urgent first; the repository's tag findings (a tag naming
-    no assessment); warnings about pia-changes.toml."""
+@dataclass(frozen=True)
+class StatusReport:
+    statuses: list[AssessmentStatus]   # most urgent first
+    findings: tuple[Finding, ...]      # about the repository's tags (a tag naming no assessment)
+    warnings: list[str]                # about pia-changes.toml
+    gannen: bool
+
+
+def collect(start: str | Path = ".", as_of: dt.date | None = None) -> StatusReport:
+    """Every assessment's status as of AS_OF (default today)."""
     as_of = as_of or dt.date.today()
     with open_workspace(start) as ws:
         repo, config = ws.repo, ws.config
@@ -33,7 +40,8 @@ def collect(start: str | Path = ".", as_of: dt.date | None = None
         repo.preload_revisions(paths)
         out = [_one(repo, path, config, as_of, several) for path in paths]
         findings = repository_findings(repo, config, paths)
-    return sorted(out, key=AssessmentStatus.urgency), findings, config.procedure.warnings()
+    return StatusReport(sorted(out, key=AssessmentStatus.urgency), findings, config.procedure.warnings(),
+                        config.gannen)
 
 
 def _one(repo: GitRepo, path: str, config: Config, as_of: dt.date, several: bool) -> AssessmentStatus:
