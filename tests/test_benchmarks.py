@@ -89,3 +89,13 @@ def test_generate_over_a_dense_history_against_git_log(history_result):
     assert dense["commits"] == 301 and dense["rows"] > 2000
     assert dense["warm_ratio"] <= targets["warm"] * SLACK, dense
     assert dense["peak_rss_mb"] < targets["peak_rss_mb"], dense
+
+
+def test_status_over_50_assessments_and_5000_commits_against_git_log():
+    """status (issue 30, item 6): the same repository as the full run, one run of each side after
+    a warm-up, about two minutes."""
+    result = run_quick("status_bench.py")
+    assert (result["assessments"], result["commits"], result["tags"]) == (50, 5001, 500)
+    assert result["listed"] == 50 and result["errors"] == 0 and result["pending"] > 0
+    assert result["cold_ratio"] <= result["targets"]["cold"] * SLACK, result
+    assert result["warm_ratio"] <= result["targets"]["warm"] * SLACK, result
