@@ -110,6 +110,18 @@ def build_repository(root: Path, assessments: int, commits: int, tags: int, seed
     return {"assessments": assessments, "commits": commits + 1, "tags": count, "largest_kb": round(size / 1024)}
 
 
+def schema_errors(records: list) -> int | None:
+    """How many errors the output has against tests/schemas/status.schema.json, dates checked;
+    None without jsonschema (the test extra has it)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return None
+    schema = json.loads((SEEDS.parent / "schemas" / "status.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return sum(1 for _ in validator.iter_errors(records))
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
@@ -135,8 +147,9 @@ def main(argv: list[str] | None = None) -> dict:
         timings = cold_and_warm(status, repo, ["git", "log", "-p", "--", "assessments/"], runs)
         out = subprocess.run(status, cwd=repo, capture_output=True, check=False)
         records = json.loads(out.stdout)
+        valid = schema_errors(records)
         result = {
-            **built, "listed": len(records), "errors": sum(1 for r in records if r["error"]),
+            **built, "listed": len(records), "errors": sum(1 for r in records if r["error"]), "schema_errors": valid,
             "pending": sum(r["unsubmitted_changes"] or 0 for r in records),
             **timings,
             "targets": {"cold": COLD_TARGET, "warm": WARM_TARGET},

@@ -97,5 +97,6 @@ def test_status_over_50_assessments_and_5000_commits_against_git_log():
     result = run_quick("status_bench.py")
     assert (result["assessments"], result["commits"], result["tags"]) == (50, 5001, 500)
     assert result["listed"] == 50 and result["errors"] == 0 and result["pending"] > 0
+    assert result["schema_errors"] == 0  # the JSON of 50 assessments, dates checked
     assert result["cold_ratio"] <= result["targets"]["cold"] * SLACK, result
     assert result["warm_ratio"] <= result["targets"]["warm"] * SLACK, result
