@@ -65,8 +65,8 @@ def build_repository(root: Path, assessments: int, commits: int, tags: int, seed
         sections = {key: dump_section(key, value) for key, value in data.items()}
         for n in [0, *range(a or assessments, commits + 1, assessments)]:
             if n:
-                key, subjects[n] = editor.edit(n // assessments)
-                sections[key] = dump_section(key, data[key])
+                keys, subjects[n] = editor.edit(n // assessments)
+                sections.update((key, dump_section(key, data[key])) for key in keys)
             blob = "".join(sections.values()).encode("utf-8")
             mark += 1
             size = max(size, len(blob))
