@@ -13,6 +13,8 @@ from pia_changes.git.repo import GitRepo
 from pia_changes.status.actions import REEVALUATION_YEARS, Pending, change_actions, clock_actions, years_later
 from pia_changes.status.model import AssessmentStatus
 from pia_changes.table.build import History, doc_value, read_history, table_from_history
+from pia_changes.table.cache import PairCache
+from pia_changes.table.cachedir import config_salt
 from pia_changes.table.rows import Finding, Table
 from pia_changes.table.submissions import repository_findings
 from pia_changes.text.wareki import parse_date
@@ -38,15 +40,20 @@ def collect(start: str | Path = ".", as_of: dt.date | None = None) -> StatusRepo
         paths = ws.assessments
         several = len(paths) > 1
         repo.preload_revisions(paths)
-        out = [_one(repo, path, config, as_of, several) for path in paths]
+        pairs = PairCache(repo, config_salt(config))  # every assessment's cached rows, read once
+        try:
+            out = [_one(repo, path, config, as_of, several, pairs) for path in paths]
+        finally:  # an interrupted first run keeps what it computed
+            pairs.flush()
         findings = repository_findings(repo, config, paths)
     return StatusReport(sorted(out, key=AssessmentStatus.urgency), findings, config.procedure.warnings(),
                         config.gannen)
 
 
-def _one(repo: GitRepo, path: str, config: Config, as_of: dt.date, several: bool) -> AssessmentStatus:
+def _one(repo: GitRepo, path: str, config: Config, as_of: dt.date, several: bool,
+         pairs: PairCache) -> AssessmentStatus:
     try:
-        hist = read_history(repo, path, config, today=as_of, several=several)
+        hist = read_history(repo, path, config, today=as_of, several=several, pairs=pairs)
         table = table_from_history(repo, hist, config, as_of)
     except InvalidDocument as exc:
         return AssessmentStatus(path, error=f"様式に合いません（{len(exc.problems)} 件。validate で確認してください）: "

@@ -67,19 +67,21 @@ Progress = Callable[[str, int, int], None]  # (assessment, revisions done, revis
 
 def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
                  today: dt.date | None = None, several: bool = False,
-                 progress: Progress | None = None) -> History:
+                 progress: Progress | None = None, pairs: PairCache | None = None) -> History:
     """Walk the file's commits, diff each against the previous, classify, time each change.
 
     Each commit's classified changes are kept under .git (PairCache, keyed by the commit, both
     blobs and the configuration), so a second run parses no history; the first parses it
-    incrementally (RevisionLoader). Documents are loaded when asked for (History.documents)."""
+    incrementally (RevisionLoader). Documents are loaded when asked for (History.documents).
+    PAIRS shared by a caller reading many assessments (status) is read once and flushed by it."""
     today = today or dt.date.today()
     revisions = repo.file_revisions(path, rev)
     if not revisions or revisions[-1].blob is None:
         raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）", file=path)
     findings = FindingCollector(config.acknowledged)
     docs = _Documents(repo, revisions, config)
-    pairs = PairCache(repo, config_salt(config))
+    own = pairs is None
+    pairs = PairCache(repo, config_salt(config)) if pairs is None else pairs
     steps = _steps(docs, pairs, findings)
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
@@ -95,7 +97,8 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
                 pairs.put(key, _freeze(classified, docs[index].form.form))
             computed += _revision_rows(repo, revision, classified, tags, today, findings)
     finally:  # an interrupted first run keeps what it computed
-        pairs.flush()
+        if own:
+            pairs.flush()
     docs.keep_current()
     return History(path, revisions, docs, tags, computed, findings)
 
