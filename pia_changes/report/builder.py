@@ -16,6 +16,8 @@ from pia_changes.output import check_directory, write_directory
 from pia_changes.render import render
 from pia_changes.table.rows import Table
 from pia_changes.table.build import read_history, table_from_history
+from pia_changes.table.cache import PairCache
+from pia_changes.table.cachedir import config_salt
 from pia_changes.report.model import AssessmentView, assessment_view
 from pia_changes.report.names import INDEX, TABLE_STEM, inside, unique_stems
 from pia_changes.report.pages import assessment_page, index_page
@@ -49,8 +51,9 @@ def build_report(out_dir: str | Path, start: str | Path = ".", files: list[str] 
 def _views(repo: GitRepo, config: Config, paths: list[str], today: dt.date, several: bool) -> list[AssessmentView]:
     stems = unique_stems(paths)
     views = []
-    for path in paths:
-        hist = read_history(repo, path, config, today=today, several=several)
+    with PairCache(repo, config_salt(config)) as pairs:  # read once for all the assessments
+        histories = [read_history(repo, path, config, today=today, several=several, pairs=pairs) for path in paths]
+    for path, hist in zip(paths, histories):
         table = table_from_history(repo, hist, config, today)
         if path == paths[0]:
             table = with_findings(table, repository_findings(repo, config, paths))

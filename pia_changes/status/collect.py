@@ -40,11 +40,8 @@ def collect(start: str | Path = ".", as_of: dt.date | None = None) -> StatusRepo
         paths = ws.assessments
         several = len(paths) > 1
         repo.preload_revisions(paths)
-        pairs = PairCache(repo, config_salt(config))  # every assessment's cached rows, read once
-        try:
+        with PairCache(repo, config_salt(config)) as pairs:
             out = [_one(repo, path, config, as_of, several, pairs) for path in paths]
-        finally:  # an interrupted first run keeps what it computed
-            pairs.flush()
         findings = repository_findings(repo, config, paths)
     return StatusReport(sorted(out, key=AssessmentStatus.urgency), findings, config.procedure.warnings(),
                         config.gannen)

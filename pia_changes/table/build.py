@@ -240,10 +240,10 @@ def _form_nodes(form: str) -> list:
 
 def build_table(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
                 today: dt.date | None = None, several: bool = False,
-                progress: Progress | None = None) -> Table:
+                progress: Progress | None = None, pairs: PairCache | None = None) -> Table:
     """The table of the assessment at PATH (repository-relative) as it stood at REV."""
     today = today or dt.date.today()
-    hist = read_history(repo, path, config, rev, today, several, progress)
+    hist = read_history(repo, path, config, rev, today, several, progress, pairs)
     return table_from_history(repo, hist, config, today)
 
 

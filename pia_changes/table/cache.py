@@ -208,6 +208,15 @@ class PairCache:
         """Kept for `flush`; a cache that cannot be written is only slower."""
         self.new[key] = value
 
+    def __enter__(self) -> PairCache:
+        """One cache for the assessments a command reads (generate, report, status): the packs
+        are read once, not once per assessment, and what was computed is flushed on leaving,
+        an interrupted run included."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
     def flush(self) -> None:
         """Write what this run computed as one pack (atomic: temp file + os.replace), or merge it
         with the packs read into one when there are many."""

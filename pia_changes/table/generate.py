@@ -52,6 +52,8 @@ def generate_output(start: str | Path, files: list[str], rev: str, fmt: str, *, 
 def _tables(ws: Workspace, targets: list[str], named: bool, rev: str, today: dt.date | None,
             skipped: list[str] | None, progress) -> list[Table]:
     from pia_changes.table.build import build_table  # imported when needed: a warm run never is
+    from pia_changes.table.cache import PairCache
+    from pia_changes.table.cachedir import config_salt
     from pia_changes.table.submissions import repository_findings
     repo, config = ws.repo, ws.config
     if not named:
@@ -63,7 +65,9 @@ def _tables(ws: Workspace, targets: list[str], named: bool, rev: str, today: dt.
             raise PiaError("この評価書はまだコミットされていません（最初のコミットが基準になります）",
                            file=drafts[0])
     every = ws.assessments
-    tables = [build_table(repo, path, config, rev, today, len(every) > 1, progress) for path in sorted(targets)]
+    with PairCache(repo, config_salt(config)) as pairs:  # read once for all the assessments
+        tables = [build_table(repo, path, config, rev, today, len(every) > 1, progress, pairs)
+                  for path in sorted(targets)]
     tables[0] = with_findings(tables[0], repository_findings(repo, config, set(every) | set(targets)))
     return tables
 
