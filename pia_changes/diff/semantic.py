@@ -338,12 +338,15 @@ def legacy_edits(old_rows: object, new_rows: object) -> tuple[TableEdit, ...]:
     olds, news = _entries(old_rows), _entries(new_rows)
     if olds == news:
         return ()
-    keys = _plain_row_keys(olds + news) or [_row_key(r) for r in olds + news]
-    matcher = SequenceMatcher(None, keys[:len(olds)], keys[len(olds):], autojunk=False)
+    head, tail = _same_ends(olds, news)  # a table edited in one row: the rest is not aligned
+    middle_old, middle_new = olds[head:len(olds) - tail], news[head:len(news) - tail]
+    keys = _plain_row_keys(middle_old + middle_new) or [_row_key(r) for r in middle_old + middle_new]
+    matcher = SequenceMatcher(None, keys[:len(middle_old)], keys[len(middle_old):], autojunk=False)
     edits: list[TableEdit] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         both = min(i2 - i1, j2 - j1)
         edits += [TableEdit(j1 + k, "変更", olds[i1 + k], news[j1 + k]) for k in range(both)]
         edits += [TableEdit(i, "削除", olds[i], None) for i in range(i1 + both, i2)]
@@ -352,6 +355,24 @@ def legacy_edits(old_rows: object, new_rows: object) -> tuple[TableEdit, ...]:
 
 
 _PLAIN_VALUES = frozenset({str, int, bool, type(None), dt.date})
+
+
+def _same_ends(olds: list, news: list) -> tuple[int, int]:
+    """How many rows the lists share at the start, then at the end, as _row_key compares them:
+    rows of plain values, equal, with the same columns in the same order and values of the same
+    types (C-level checks; 1 == True would pass == alone)."""
+    def same(a: object, b: object) -> bool:
+        return a is b or (type(a) is dict and type(b) is dict and a == b and list(a) == list(b)
+                          and _PLAIN_VALUES.issuperset(map(type, a.values()))
+                          and tuple(map(type, a.values())) == tuple(map(type, b.values())))
+    limit = min(len(olds), len(news))
+    head = 0
+    while head < limit and same(olds[head], news[head]):
+        head += 1
+    tail = 0
+    while tail < limit - head and same(olds[-1 - tail], news[-1 - tail]):
+        tail += 1
+    return head, tail
 
 
 def _plain_row_keys(rows: list) -> list | None:
