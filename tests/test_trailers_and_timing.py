@@ -1,0 +1,94 @@
+"""Rules of the trailers and of 事前/事後 that mutation testing found unstated (issue 25, "Tests that
+bite"; benchmarks/mutation.py): each test fails when its rule is broken, on the real seed 004."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pia_changes.classify.apply import judge_changes
+from pia_changes.classify.trailers import parse_trailers
+from pia_changes.config import Config
+from pia_changes.diff.semantic import diff
+from pia_changes.document.model import load_text
+from tests.helpers.gitrepo import Repo
+from tests.helpers.paths import ROOT
+
+KAIGO = (ROOT / "examples" / "kaigo.yaml").read_text(encoding="utf-8")
+PATH = "assessments/kaigo.yaml"
+DEPT = ("部署: 川口市 福祉部 介護保険課", "部署: 川口市 福祉部 介護保険推進課")
+HEAD = ("所属長の役職名: 介護保険課長", "所属長の役職名: 介護保険推進課長")
+ROOM = ("生体認証を行っている電算機室の", "外部データセンターの")  # 保管場所 (※) moved: 重要
+
+
+def edited(*pairs: tuple[str, str]) -> str:
+    text = KAIGO
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def judged(message: str, *pairs: tuple[str, str]) -> dict[str, object]:
+    """item_id → verdict of each change PAIRS make to seed 004, judged with MESSAGE's trailers."""
+    changes = diff(load_text(KAIGO, PATH), load_text(edited(*pairs), PATH)).significant()
+    judged = judge_changes(changes, "重点項目", Config(root=ROOT), parse_trailers(message))
+    return {j.change.item_id: j for j in judged}
+
+
+# ---- per-item trailers (Decisions: Trailers) ----------------------------------------------------
+
+def test_a_per_item_trailer_naming_two_changes_applies_to_neither():
+    # 「担当部署」 is part of both changes' label paths: it names no one change, so it decides nothing
+    out = judged("部署名の変更\n\n説明[担当部署]: 組織改正による。\n提出時期[所属長]: 事前", DEPT, HEAD)
+    assert set(out) == {"I/dept", "I/dept_head"}
+    assert "組織改正による。" not in {j.verdict.timing_reason for j in out.values()}
+    assert (out["I/dept"].timing, out["I/dept_head"].timing) == (None, "事前")  # 所属長: one change
+
+
+def test_an_item_id_and_a_part_of_the_label_path_both_apply_to_their_change():
+    out = judged("部署名の変更\n\n提出時期[I/dept_head]: 事前\n説明[所属長]: 課の名称の変更に伴う。", DEPT, HEAD)
+    head = out["I/dept_head"]
+    assert (head.timing, head.verdict.timing_reason, head.verdict.manual) == ("事前", "課の名称の変更に伴う。", True)
+    assert (out["I/dept"].timing, out["I/dept"].verdict.manual) == (None, False)
+
+
+def test_a_reason_trailer_is_the_printed_explanation_of_every_change_it_covers():
+    out = judged("保管場所の変更\n\n説明: 外部データセンターへの移設に伴う変更。", ROOM)
+    (storage,) = out.values()
+    assert storage.verdict.important is True
+    assert (storage.verdict.timing_reason, storage.verdict.manual) == ("外部データセンターへの移設に伴う変更。", True)
+
+
+# ---- 事前 means submitted strictly before the 変更日 (Git conventions) ------------------------
+
+@pytest.mark.parametrize(("tag", "timing", "late"), [
+    ("2025-05-31", "事前", False),  # the day before the change takes effect
+    ("2025-06-01", "事後", True),   # on the day it takes effect: already in force, so late
+])
+def test_submitted_on_the_change_date_is_after(tmp_path, tag, timing, late):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
+    repo.git("tag", f"submitted/kaigo/{tag}")
+    data = json.loads(repo.cli("generate", PATH, "--format", "json").stdout)
+    (row,) = [r for r in data["rows"] if r["source"] == "git"]
+    assert (row["important"], row["submitted"], row["timing"]) == (True, True, timing)
+    assert ("important_after" in {f["kind"] for f in data["findings"]}) is late
+
+
+# ---- a warm run prints what a cold one does (Decisions 2026-12-06: Caches hold data) -------------
+
+def test_a_changed_configuration_is_not_answered_from_the_cache(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
+
+    def wording() -> str:
+        result = repo.cli("generate", PATH, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return [r for r in json.loads(result.stdout)["rows"] if r["source"] == "git"][0]["timing_reason"]
+
+    assert wording() == "重要な変更に当たる。"  # cold; the rows are cached now
+    repo.write("pia-changes.toml", '[wording]\nimportant_item = "重要な変更（保管場所の移設）"\n')
+    assert wording() == "重要な変更（保管場所の移設）"
