@@ -22,10 +22,12 @@ ROOM = ("生体認証を行っている電算機室の", "外部データセン�
 
 
 def edited(*pairs: tuple[str, str]) -> str:
+    """Seed 004 with each OLD text replaced where the document says it first: the items come
+    before the published 変更箇所 rows, which may quote the same sentence."""
     text = KAIGO
     for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
+        assert old in text, old
+        text = text.replace(old, new, 1)
     return text
 
 
@@ -92,3 +94,18 @@ def test_a_changed_configuration_is_not_answered_from_the_cache(tmp_path):
     assert wording() == "重要な変更に当たる。"  # cold; the rows are cached now
     repo.write("pia-changes.toml", '[wording]\nimportant_item = "重要な変更（保管場所の移設）"\n')
     assert wording() == "重要な変更（保管場所の移設）"
+
+
+# ---- a deferred row says how to settle it once (issue 25) ------------------------------------------
+
+def test_a_deferred_rows_finding_gives_the_decision_instruction_once(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    # 教育 twice a year → four times: a measure done more, リスク軽減 only a person can confirm
+    repo.commit("教育の回数\n\n変更日: 2025-06-01", {PATH: edited(("教育を年次(年2回)", "教育を年次(年4回)"))})
+    data = json.loads(repo.cli("generate", PATH, "--format", "json").stdout)
+    (row,) = [r for r in data["rows"] if r["source"] == "git"]
+    assert (row["important"], row["needs_review"]) == (True, True)
+    (finding,) = [f for f in data["findings"] if f["kind"] == "unresolved_review"]
+    assert "「判定: 非重要（リスク軽減）」" in finding["message"]
+    assert finding["message"].count("確定してください") == 1, finding["message"]
