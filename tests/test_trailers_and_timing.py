@@ -7,10 +7,12 @@ import json
 import pytest
 
 from pia_changes.classify.apply import judge_changes
+from pia_changes.classify.rules import ClassifyContext, classify
 from pia_changes.classify.trailers import parse_trailers
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import load_text
+from pia_changes.errors import PiaError
 from tests.helpers.gitrepo import Repo
 from tests.helpers.paths import ROOT
 
@@ -109,3 +111,47 @@ def test_a_deferred_rows_finding_gives_the_decision_instruction_once(tmp_path):
     (finding,) = [f for f in data["findings"] if f["kind"] == "unresolved_review"]
     assert "「判定: 非重要（リスク軽減）」" in finding["message"]
     assert finding["message"].count("確定してください") == 1, finding["message"]
+
+
+# ---- a person's 判定 has the last word (Decisions: Trailers) --------------------------------------
+
+HANDLERS = ("使用者数: 100人以上500人未満", "使用者数: 500人以上1,000人未満")  # 500 取扱者 crossed
+DOUBLED = ("サーバへのアクセスには", "サーバへのアクセスにはは")  # 保管場所: a doubled particle, 誤字脱字
+
+
+def only(message: str, *pairs: tuple[str, str]):
+    (found,) = judged(message, *pairs).values()
+    return found.verdict
+
+
+def classified(decision: str, *pairs: tuple[str, str]):
+    (change,) = diff(load_text(KAIGO, PATH), load_text(edited(*pairs), PATH)).significant()
+    return classify(change, ClassifyContext("重点項目", Config(root=ROOT), decision=decision))
+
+
+def test_a_not_important_decision_names_its_exemption():
+    verdict = only("保管場所の修正\n\n判定: 非重要（誤字脱字）", ROOM)
+    assert (verdict.important, verdict.reason_code, verdict.manual, verdict.needs_review) == (False, "typo", True, False)
+    assert verdict.timing_reason == "誤字脱字の修正であり、重要な変更に当たらない。"
+    assert verdict.procedure == ("評価書の修正", "公表")
+
+
+def test_an_important_decision_keeps_a_threshold_a_threshold():
+    verdict = only("使用者の増加\n\n判定: 重要", HANDLERS)
+    assert (verdict.important, verdict.reason_code, verdict.manual) == (True, "threshold", True)
+    assert verdict.procedure[0] == "新たな評価の実施"
+    assert classified("重要", HANDLERS).reason_code == "threshold"
+    assert only("部署名\n\n判定: 重要", DEPT).reason_code == "important_item"  # 部署 has no ※: now 重要
+
+
+def test_not_important_without_a_reason_keeps_an_exemption_found_and_else_is_other_item():
+    assert only("", DOUBLED).reason_code == "typo"  # the engine's own verdict first
+    assert (classified("非重要", DOUBLED).important, classified("非重要", DOUBLED).reason_code) == (False, "typo")
+    assert (classified("非重要", ROOM).important, classified("非重要", ROOM).reason_code) == (False, "other_item")
+
+
+def test_an_unreadable_decision_is_an_error_naming_the_reasons():
+    with pytest.raises(PiaError) as caught:
+        classified("非重要（気分）", ROOM)
+    assert "判定を読めません: 非重要（気分）" in str(caught.value)
+    assert "誤字脱字、組織改正、人事異動" in str(caught.value)
