@@ -168,6 +168,29 @@ def test_a_correction_of_a_submitted_change_is_not_merged(repo):
     assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
 
 
+def test_a_pending_change_undone_before_its_date_leaves_no_row(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    repo.commit("取りやめ", {PATH: KAIGO})  # withdrawn before it took effect and before submission
+    data = table(repo)
+    assert git_rows(data) == []
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "info" and "元に戻したため、どちらも表に載せません" in finding["message"]
+
+
+def test_a_new_system_withdrawn_before_its_date_leaves_no_row(repo):
+    data = yaml.safe_load(KAIGO)
+    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
+    added = copy.deepcopy(systems[0])
+    added["システムの名称"] = "介護認定審査会支援システム"
+    systems.insert(2, added)
+    repo.commit("システムの追加\n\n変更日: 令和9年1月15日",
+                {PATH: yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)})
+    repo.commit("システムの追加を取りやめ", {PATH: KAIGO})
+    data = table(repo)  # never in force, never submitted: neither a 新規 nor a 削除 row
+    assert git_rows(data) == []
+    assert "元に戻したため、どちらも表に載せません" in kinds(data)["date_order"][0]["message"]
+
+
 # ---- 5. a new entry shows its contents ----------------------------------------------------------
 
 def test_a_new_system_shows_its_items(repo):
