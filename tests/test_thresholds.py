@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pia_changes.classify.rules import ClassifyContext, classify, required_level
+from pia_changes.classify.rules import ClassifyContext, band_lower_bound, classify, required_level
 from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import load_text
@@ -105,3 +105,20 @@ def test_no_accident_any_more_requires_nothing():
                     kiso(重大事故={"過去1年以内に、評価実施機関において特定個人情報に関する重大事故が発生したか": "発生なし"}),
                     "基礎項目")
     assert (verdict.important, verdict.reason_code) == (False, "other_item")
+
+
+@pytest.mark.parametrize(("value", "bound"), [
+    ("10万人以上30万人未満", 100_000),
+    ("1,000人以上1万人未満", 1_000),
+    ("1,000人未満", 0),
+    ("１万 人以上", 10_000),          # full width and a stray space, as staff type it
+    ("1.5万人以上", 15_000),
+    ("1億人以上", 100_000_000),
+    ("3万人", 30_000),               # a count written plainly
+    ("300人", 300),
+    (500, 500),
+    (True, None),                     # a yes/no answer is no count
+    ("不明", None),
+])
+def test_band_lower_bound_reads_the_printed_bands(value, bound):
+    assert band_lower_bound(value) == bound
