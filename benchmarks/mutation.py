@@ -6,7 +6,10 @@ Not in CI: it takes hours on one core. Run from anywhere:
 
     python benchmarks/mutation.py            # run mutmut on SCOPE (one process), then report
     python benchmarks/mutation.py --report   # report the results of the last run
-    python benchmarks/mutation.py --survivors  # …and list the surviving mutants by name
+    python benchmarks/mutation.py --report --survivors  # …and list the surviving mutants by name
+    python benchmarks/mutation.py --recheck --sample 300
+        # after new tests: run the survivors again, and 300 mutants not yet checked drawn at random
+        # (a whole run takes hours on one core; a sample of the rest estimates its ratio)
 
 mutmut's settings (which files, which tests) are in pyproject.toml [tool.mutmut]; its working
 copy goes to mutants/ (ignored by git). `mutmut show NAME` prints one mutant's diff. Survivors
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 from collections import Counter
@@ -62,6 +66,27 @@ def results() -> dict[str, dict[str, int | None]]:
     return out
 
 
+def survivors() -> list[str]:
+    return sorted(name for codes in results().values() for name, code in codes.items()
+                  if code not in KILLED and code not in NOT_RUN)
+
+
+def sample(count: int) -> list[str]:
+    """COUNT mutants of SCOPE not checked yet, drawn at random (the same draw each time)."""
+    unchecked = sorted(name for codes in results().values() for name, code in codes.items() if code in NOT_RUN)
+    return sorted(random.Random(25).sample(unchecked, min(count, len(unchecked))))
+
+
+def refresh_copy() -> None:
+    """mutmut copies the project into mutants/ once and keeps the copy of a file it does not mutate:
+    drop those copies (they are copied again) and the test map, so a run sees the current code and tests."""
+    mutated = {ROOT / "mutants" / (m.replace(".", "/") + ".py") for m in SCOPE}
+    for path in (ROOT / "mutants" / "pia_changes").rglob("*.py"):
+        if path not in mutated:
+            path.unlink()
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+
+
 def report(show_survivors: bool) -> float | None:
     """Killed/survived per module and the total ratio; the ratio counts the mutants checked."""
     found = results()
@@ -78,10 +103,7 @@ def report(show_survivors: bool) -> float | None:
     print(f"{'total':<34} {total['killed']:>7} {total['survived']:>9} {total['no tests']:>9} "
           f"{total['not run']:>8} {_ratio(total):>9}")
     if show_survivors:
-        for codes in found.values():
-            for name, code in sorted(codes.items()):
-                if code not in KILLED and code not in NOT_RUN:
-                    print(name)
+        print("\n".join(survivors()))
     checked = total["killed"] + total["survived"] + total["no tests"]
     summary = {"killed": total["killed"], "checked": checked, "not_run": total["not run"],
                "killed_ratio": round(total["killed"] / checked, 4) if checked else None}
@@ -112,11 +134,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run's results")
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    parser.add_argument("--recheck", action="store_true", help="run the surviving mutants again")
+    parser.add_argument("--sample", type=int, default=0, help="run this many unchecked mutants, drawn at random")
     parser.add_argument("names", nargs="*", help="mutant names or globs to run instead of the whole SCOPE")
     args = parser.parse_args()
     if not args.report:
+        names = list(args.names) + (survivors() if args.recheck else []) + sample(args.sample)
+        if args.recheck or args.sample:
+            refresh_copy()
         # one test process at a time: the machine is shared, and mutmut is slow anyway
-        run = subprocess.run(["mutmut", "run", "--max-children", "1", *(args.names or patterns())], cwd=ROOT)
+        run = subprocess.run(["mutmut", "run", "--max-children", "1", *(names or patterns())], check=False, cwd=ROOT)
         if run.returncode not in (0, 1):
             return run.returncode
     ratio = report(args.survivors)
