@@ -2,6 +2,7 @@
 bite"; benchmarks/mutation.py): each test fails when its rule is broken, on the real seed 004."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,10 +10,12 @@ import pytest
 from pia_changes.classify.apply import judge_changes
 from pia_changes.classify.rules import ClassifyContext, classify
 from pia_changes.classify.trailers import parse_trailers
-from pia_changes.config import Config
+from pia_changes.config import Config, load_config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import load_text
 from pia_changes.errors import PiaError
+from pia_changes.git.repo import GitRepo
+from pia_changes.table.build import build_table
 from tests.helpers.gitrepo import Repo
 from tests.helpers.paths import ROOT
 
@@ -155,3 +158,37 @@ def test_an_unreadable_decision_is_an_error_naming_the_reasons():
         classified("非重要（気分）", ROOM)
     assert "判定を読めません: 非重要（気分）" in str(caught.value)
     assert "誤字脱字、組織改正、人事異動" in str(caught.value)
+
+
+# ---- an unsubmitted 重要な変更 and the 5-year clock (Decisions: Findings; Procedure timing) --------
+
+def findings_on(repo: Repo, today: dt.date) -> dict[str, list[str]]:
+    """kind → levels of the table's findings as they stand on TODAY."""
+    with GitRepo.discover(repo.root) as git:
+        table = build_table(git, PATH, load_config(repo.root), today=today)
+    out: dict[str, list[str]] = {}
+    for finding in table.findings:
+        out.setdefault(finding.kind, []).append(finding.level)
+    return out
+
+
+@pytest.mark.parametrize(("today", "levels"), [
+    (dt.date(2025, 4, 30), None),            # 32 days ahead: nothing yet
+    (dt.date(2025, 5, 2), ["warning"]),      # 30 days ahead: near (near_days = 30)
+    (dt.date(2025, 5, 31), ["warning"]),
+    (dt.date(2025, 6, 1), ["error"]),        # in force today, not submitted beforehand
+])
+def test_an_unsubmitted_important_change_warns_when_near_and_is_an_error_once_in_force(tmp_path, today, levels):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
+    assert findings_on(repo, today).get("important_unsubmitted") == levels
+
+
+def test_five_years_after_the_latest_reevaluation_is_a_warning(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    repo.git("tag", "-a", "submitted/kaigo/2025-01-01", "-m", "再実施の提出\n\n種別: 再実施")
+    # the document's own 基礎項目評価 実施日 (2025-09-05 in seed 004) counts too: the later one runs the clock
+    assert "five_years" not in findings_on(repo, dt.date(2030, 9, 5))
+    assert findings_on(repo, dt.date(2030, 9, 6))["five_years"] == ["warning"]
