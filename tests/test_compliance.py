@@ -77,6 +77,7 @@ def test_important_change_declared_after_is_an_error_that_strict_fails_on(repo):
     assert (row["timing"], row["important"]) == ("事後", True)
     found = kinds(data)
     assert [f["level"] for f in found["declared_after"]] == ["error"]
+    assert [(f["commit"], f["item_id"]) for f in found["declared_after"]] == [(row["commit"], row["item_id"])]
     assert "important_after" not in found  # declared_after replaces it for that row
     assert repo.cli("generate", PATH, "--strict").exit_code == 1
 
@@ -158,7 +159,26 @@ def test_a_correction_of_a_pending_change_merges_into_it(repo):
     [row] = git_rows(data)
     assert row["change_date"] == "2027-01-15" and row["commit"] == fixed
     assert ROOM.split("の")[0] in row["before"] and DATA_CENTRE in row["after"] and "デタ" not in row["after"]
-    assert [f["level"] for f in kinds(data)["date_order"]] == ["info"]
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "info" and (finding["commit"], finding["item_id"]) == (fixed, row["item_id"])
+    assert finding["message"].startswith("Ⅱ 特定個人情報ファイルの概要 > （1）介護保険情報ファイル > 6. 特定個人情報の保管・消去 > 保管場所: コミット")
+
+
+def test_a_correction_made_on_the_day_the_change_takes_effect_is_not_merged(repo):
+    # commit 2 (2025-01-02) takes effect on 2025-01-03, the day commit 3 is made: in force, not pending
+    repo.commit("保管場所\n\n変更日: 2025-01-03", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    data = table(repo)
+    assert [r["change_date"] for r in git_rows(data)] == ["2025-01-03", "2025-01-03"]
+    assert "date_order" not in kinds(data)
+
+
+def test_rows_after_a_merged_correction_are_kept(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    repo.commit("事務の内容\n\n変更日: 2027-04-01",
+                {PATH: KAIGO.replace(ROOM, DATA_CENTRE).replace(JIMU, "被保険者の資格の管理", 1)})
+    assert [r["change_date"] for r in git_rows(table(repo))] == ["2027-01-15", "2027-04-01"]
 
 
 def test_a_dated_correction_stays_apart_and_an_earlier_date_is_a_warning(repo):

@@ -24,6 +24,7 @@ PATH = "assessments/kaigo.yaml"
 DEPT = ("部署: 川口市 福祉部 介護保険課", "部署: 川口市 福祉部 介護保険推進課")
 HEAD = ("所属長の役職名: 介護保険課長", "所属長の役職名: 介護保険推進課長")
 ROOM = ("生体認証を行っている電算機室の", "外部データセンターの")  # 保管場所 (※) moved: 重要
+STORAGE = "II/file[介護保険情報ファイル]/storage_place"
 
 
 def edited(*pairs: tuple[str, str]) -> str:
@@ -112,6 +113,7 @@ def test_a_deferred_rows_finding_gives_the_decision_instruction_once(tmp_path):
     (row,) = [r for r in data["rows"] if r["source"] == "git"]
     assert (row["important"], row["needs_review"]) == (True, True)
     (finding,) = [f for f in data["findings"] if f["kind"] == "unresolved_review"]
+    assert (finding["commit"], finding["item_id"]) == (row["commit"], row["item_id"])
     assert "「判定: 非重要（リスク軽減）」" in finding["message"]
     assert finding["message"].count("確定してください") == 1, finding["message"]
 
@@ -162,13 +164,13 @@ def test_an_unreadable_decision_is_an_error_naming_the_reasons():
 
 # ---- an unsubmitted 重要な変更 and the 5-year clock (Decisions: Findings; Procedure timing) --------
 
-def findings_on(repo: Repo, today: dt.date) -> dict[str, list[str]]:
-    """kind → levels of the table's findings as they stand on TODAY."""
+def findings_on(repo: Repo, today: dt.date, full: bool = False) -> dict[str, list]:
+    """kind → levels (FULL: the findings) of the table as it stands on TODAY."""
     with GitRepo.discover(repo.root) as git:
         table = build_table(git, PATH, load_config(repo.root), today=today)
-    out: dict[str, list[str]] = {}
+    out: dict[str, list] = {}
     for finding in table.findings:
-        out.setdefault(finding.kind, []).append(finding.level)
+        out.setdefault(finding.kind, []).append(finding if full else finding.level)
     return out
 
 
@@ -181,8 +183,10 @@ def findings_on(repo: Repo, today: dt.date) -> dict[str, list[str]]:
 def test_an_unsubmitted_important_change_warns_when_near_and_is_an_error_once_in_force(tmp_path, today, levels):
     repo = Repo(tmp_path / "repo")
     repo.commit("基準の版", {PATH: KAIGO})
-    repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
+    sha = repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
     assert findings_on(repo, today).get("important_unsubmitted") == levels
+    for finding in findings_on(repo, today, full=True).get("important_unsubmitted", []):
+        assert (finding.commit, finding.item_id) == (sha, STORAGE)  # what it is about: its id follows
 
 
 def test_five_years_after_the_latest_reevaluation_is_a_warning(tmp_path):

@@ -44,6 +44,7 @@ def test_a_word_corrected_to_the_one_the_text_writes_elsewhere_is_a_typo():
     (LOGIN, "パスワード", "パスワート"),               # a katakana term changed
     (EDUCATION, "実施することとしている", "委託することとしている"),  # a whole word replaced: a new term
     (HEADED, "介護保険課長", "介護保健課長"),          # a post named by its organisation, one character changed
+    (EDUCATION, "①IPA", "②IPA"),                      # the very first character, a number
 ])
 def test_an_edit_touching_a_term_or_the_meaning_is_no_typo(text, old, new):
     assert not is_typo(text, edit(text, old, new))
