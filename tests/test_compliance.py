@@ -47,6 +47,16 @@ def kinds(data: dict) -> dict[str, list[dict]]:
     return out
 
 
+def with_a_new_system() -> str:
+    """Seed 004 with a third system, a copy of the first under a new name."""
+    data = yaml.safe_load(KAIGO)
+    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
+    added = copy.deepcopy(systems[0])
+    added["システムの名称"] = "介護認定審査会支援システム"
+    systems.insert(2, added)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+
+
 @pytest.fixture
 def repo(tmp_path) -> Repo:
     repo = Repo(tmp_path / "repo")
@@ -208,13 +218,7 @@ def test_a_pending_change_undone_before_its_date_leaves_no_row(repo):
 
 
 def test_a_new_system_withdrawn_before_its_date_leaves_no_row(repo):
-    data = yaml.safe_load(KAIGO)
-    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
-    added = copy.deepcopy(systems[0])
-    added["システムの名称"] = "介護認定審査会支援システム"
-    systems.insert(2, added)
-    repo.commit("システムの追加\n\n変更日: 令和9年1月15日",
-                {PATH: yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)})
+    repo.commit("システムの追加\n\n変更日: 令和9年1月15日", {PATH: with_a_new_system()})
     repo.commit("システムの追加を取りやめ", {PATH: KAIGO})
     data = table(repo)  # never in force, never submitted: neither a 新規 nor a 削除 row
     assert git_rows(data) == []
@@ -224,13 +228,7 @@ def test_a_new_system_withdrawn_before_its_date_leaves_no_row(repo):
 # ---- 5. a new entry shows its contents ----------------------------------------------------------
 
 def test_a_new_system_shows_its_items(repo):
-    data = yaml.safe_load(KAIGO)
-    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
-    added = copy.deepcopy(systems[0])
-    added["システムの名称"] = "介護認定審査会支援システム"
-    systems.insert(2, added)
-    repo.commit("システムの追加\n\n変更日: 2025-02-01",
-                {PATH: yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)})
+    repo.commit("システムの追加\n\n変更日: 2025-02-01", {PATH: with_a_new_system()})
     [row] = git_rows(table(repo))
     assert row["kind"] == "新規" and row["item"].endswith("システム3")
     lines = row["after"].split("\n")
