@@ -57,4 +57,4 @@ def _merged(p: Computed, c: Computed) -> Computed | None:
     change = leaf_change(node, p.change.old_value, c.change.new_value, c.change.item_id, c.change.labels)
     if change is None or change.cosmetic:
         return None
-    return replace(p, change=replace(change, order=c.change.order), revision=c.revision, submitted=c.submitted)
+    return replace(p, change=change, revision=c.revision)  # P is not submitted, so neither is C
