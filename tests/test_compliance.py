@@ -153,8 +153,10 @@ def test_a_tag_made_long_after_its_date_is_backdated(repo):
 def test_a_tag_is_backdated_only_more_than_seven_days_after_its_date(repo, tagged, backdated):
     repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
     repo.git("tag", "-a", "submitted/kaigo/2025-02-01", "-m", "提出", date=f"{tagged}T10:00:00+09:00")
-    messages = [f["message"] for f in kinds(table(repo)).get("backdated_tag", [])]
+    found = kinds(table(repo)).get("backdated_tag", [])
+    messages = [f["message"] for f in found]
     assert bool(messages) is backdated
+    assert all((f["commit"], f["item_id"]) == (repo.head(), "submitted/kaigo/2025-02-01") for f in found)
     if backdated:  # the message gives the day it names, how late and when it was made
         assert "名前の日付 2025-02-01 の 8 日後（2025-02-09）に作られています" in messages[0]
 

@@ -84,9 +84,11 @@ def test_handlers_already_500_or_more_cross_nothing():
                  kaigo(USERS, "使用者数: 1,000人以上")).reason_code == "other_item"
 
 
-def kiso(**answers: str) -> str:
+def kiso(**answers: dict) -> str:
+    """A blank 基礎項目評価書 with the しきい値 questions of each section answered."""
     data = blank("基礎項目")
-    data["しきい値判断項目"].update(answers)
+    for section, questions in answers.items():
+        data["しきい値判断項目"][section].update(questions)
     return dump(data)
 
 
@@ -122,3 +124,26 @@ def test_no_accident_any_more_requires_nothing():
 ])
 def test_band_lower_bound_reads_the_printed_bands(value, bound):
     assert band_lower_bound(value) == bound
+
+
+def test_on_kiso_a_band_move_names_each_form_by_the_other_answers():
+    before = kiso(対象人数={"評価対象の事務の対象人数は何人か": "1万人以上10万人未満"})
+    after = kiso(対象人数={"評価対象の事務の対象人数は何人か": "10万人以上30万人未満"})
+    assert judge(before, after, "基礎項目").review_reason == (
+        "対象人数が「1万人以上10万人未満」から「10万人以上30万人未満」に変わり、しきい値判断の結果、重点項目評価、"
+        f"取扱者数500人以上又は重大事故ありの場合は全項目評価が必要です。{CONFIRM}")
+
+
+def test_an_accident_answer_withdrawn_crosses_nothing():
+    question = "過去1年以内に、評価実施機関において特定個人情報に関する重大事故が発生したか"
+    verdict = judge(kiso(重大事故={question: "発生なし"}), kiso(重大事故={question: None}), "基礎項目")
+    assert verdict.reason_code == "other_item"
+
+
+def test_handlers_reaching_500_on_zenkoumoku_require_nothing_more():
+    jyuki = (ROOT / "tests" / "classify_cases" / "base" / "jyuki.yaml").read_text(encoding="utf-8")
+    users = "        使用者数: null"
+    assert jyuki.count(users) >= 1
+    verdict = judge(jyuki.replace(users, "        使用者数: 100人以上500人未満", 1),
+                    jyuki.replace(users, "        使用者数: 500人以上1,000人未満", 1), "全項目")
+    assert (verdict.important, verdict.reason_code) == (False, "other_item")

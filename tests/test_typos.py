@@ -26,6 +26,7 @@ def edit(text: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(("text", "old", "new"), [
     (CLOUD, "対応するものとする", "対応するものとするる"),           # a character typed twice
     (LOGIN, "そのユーザが", "そのユーザーが"),                        # 長音 only
+    (CLOUD, "場合は、地方", "場合はは、地方の"),                      # two slips in two places
 ])
 def test_a_few_characters_that_change_no_term_are_a_typo(text, old, new):
     assert is_typo(text, edit(text, old, new))
