@@ -174,6 +174,7 @@ def test_a_correction_of_a_pending_change_merges_into_it(repo):
     [finding] = kinds(data)["date_order"]
     assert finding["level"] == "info" and (finding["commit"], finding["item_id"]) == (fixed, row["item_id"])
     assert finding["message"].startswith("Ⅱ 特定個人情報ファイルの概要 > （1）介護保険情報ファイル > 6. 特定個人情報の保管・消去 > 保管場所: コミット")
+    assert finding["message"].endswith("の訂正とみなし、一つの行にしました")
 
 
 def test_a_correction_made_on_the_day_the_change_takes_effect_is_not_merged(repo):
@@ -195,10 +196,12 @@ def test_rows_after_a_merged_correction_are_kept(repo):
 
 def test_a_dated_correction_stays_apart_and_an_earlier_date_is_a_warning(repo):
     repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
-    repo.commit("誤字の訂正\n\n変更日: 2026-12-01", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    fixed = repo.commit("誤字の訂正\n\n変更日: 2026-12-01", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
     data = table(repo)
     assert [r["change_date"] for r in git_rows(data)] == ["2026-12-01", "2027-01-15"]
-    assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "warning" and (finding["commit"], finding["item_id"]) == (fixed, git_rows(data)[0]["item_id"])
+    assert "変更日 2026-12-01 が、前の変更（" in finding["message"] and "変更日 2027-01-15）より前です" in finding["message"]
 
 
 def test_a_correction_of_a_submitted_change_is_not_merged(repo):
