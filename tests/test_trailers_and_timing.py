@@ -196,3 +196,22 @@ def test_five_years_after_the_latest_reevaluation_is_a_warning(tmp_path):
     # the document's own 基礎項目評価 実施日 (2025-09-05 in seed 004) counts too: the later one runs the clock
     assert "five_years" not in findings_on(repo, dt.date(2030, 9, 5))
     assert findings_on(repo, dt.date(2030, 9, 6))["five_years"] == ["warning"]
+
+
+# ---- how trailers are read --------------------------------------------------------------------------
+
+def test_trailers_written_with_windows_line_ends_are_read():
+    trailers = parse_trailers("保管場所の変更\r\n\r\n変更日: 2025-06-01\r\n提出時期: 事前\r\n")
+    assert (trailers.change_date, trailers.timing, trailers.problems) == (dt.date(2025, 6, 1), "事前", [])
+
+
+def test_an_unreadable_trailer_is_a_warning_and_the_commit_date_stands_in(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("基準の版", {PATH: KAIGO})
+    sha = repo.commit("保管場所の変更\n\n変更日: そのうち", {PATH: edited(ROOM)})  # commit 2: 2025-01-02
+    data = json.loads(repo.cli("generate", PATH, "--format", "json").stdout)
+    (row,) = [r for r in data["rows"] if r["source"] == "git"]
+    assert row["change_date"] == "2025-01-02"
+    (finding,) = [f for f in data["findings"] if f["kind"] == "bad_trailer"]
+    assert (finding["level"], finding["commit"]) == ("warning", sha)
+    assert finding["message"].startswith(f"{sha[:7]}: 変更日 を日付として読めません: そのうち")
