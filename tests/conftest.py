@@ -20,6 +20,15 @@ def isolated_git(monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
+@pytest.fixture(autouse=True)
+def fresh_trailers():
+    """Each test reads its own commit messages: the memo of parse_trailers (shared in a process)
+    must not answer for an earlier test, or a fault in the trailer parser goes unseen (mutmut runs
+    its faulty versions in processes forked after the whole suite ran)."""
+    from pia_changes.classify.trailers import parse_trailers
+    parse_trailers.cache_clear()
+
+
 @pytest.fixture
 def browser(tmp_path):
     """Headless Debian chromium through chromedriver (Decisions: Browser tests); .ci/run installs both."""

@@ -162,6 +162,13 @@ def test_law_renumbering(seed, row_no, form, path):
     assert result.timing_reason == "法令改正に伴う条項等の変更であり、重要な変更に当たらない。"
 
 
+def test_a_basis_moved_from_the_table_to_its_successor_order_is_proposed_as_law_change_004_41():
+    # 別表 → 主務省令: the same 事務 in most cases, but only a person can see none was added
+    result = judge(published("004", 41, "重点項目", "I/mynumber_basis"), "重点項目")
+    assert_deferred(result, "法令改正", form="重点項目")
+    assert result.review_reason.startswith("番号法の別表から後継の命令等への根拠規定の書換え（法令改正）と推定しました。")
+
+
 def test_new_entries_in_a_list_of_items_are_not_renumbering_004_24():
     # 項 8, 11, 108 … added without any table rename: new 情報提供, not a renumbering
     result = judge(published("004", 24, "重点項目", "I/network_basis"), "重点項目")

@@ -47,6 +47,16 @@ def kinds(data: dict) -> dict[str, list[dict]]:
     return out
 
 
+def with_a_new_system() -> str:
+    """Seed 004 with a third system, a copy of the first under a new name."""
+    data = yaml.safe_load(KAIGO)
+    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
+    added = copy.deepcopy(systems[0])
+    added["システムの名称"] = "介護認定審査会支援システム"
+    systems.insert(2, added)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+
+
 @pytest.fixture
 def repo(tmp_path) -> Repo:
     repo = Repo(tmp_path / "repo")
@@ -77,6 +87,7 @@ def test_important_change_declared_after_is_an_error_that_strict_fails_on(repo):
     assert (row["timing"], row["important"]) == ("事後", True)
     found = kinds(data)
     assert [f["level"] for f in found["declared_after"]] == ["error"]
+    assert [(f["commit"], f["item_id"]) for f in found["declared_after"]] == [(row["commit"], row["item_id"])]
     assert "important_after" not in found  # declared_after replaces it for that row
     assert repo.cli("generate", PATH, "--strict").exit_code == 1
 
@@ -138,6 +149,18 @@ def test_a_tag_made_long_after_its_date_is_backdated(repo):
     assert "submitted/kaigo/2025-02-01" in found["backdated_tag"][0]["message"]
 
 
+@pytest.mark.parametrize(("tagged", "backdated"), [("2025-02-08", False), ("2025-02-09", True)])
+def test_a_tag_is_backdated_only_more_than_seven_days_after_its_date(repo, tagged, backdated):
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "-a", "submitted/kaigo/2025-02-01", "-m", "提出", date=f"{tagged}T10:00:00+09:00")
+    found = kinds(table(repo)).get("backdated_tag", [])
+    messages = [f["message"] for f in found]
+    assert bool(messages) is backdated
+    assert all((f["commit"], f["item_id"]) == (repo.head(), "submitted/kaigo/2025-02-01") for f in found)
+    if backdated:  # the message gives the day it names, how late and when it was made
+        assert "名前の日付 2025-02-01 の 8 日後（2025-02-09）に作られています" in messages[0]
+
+
 # ---- 4. the table never runs backwards ----------------------------------------------------------
 
 def test_a_correction_of_a_pending_change_merges_into_it(repo):
@@ -148,15 +171,37 @@ def test_a_correction_of_a_pending_change_merges_into_it(repo):
     [row] = git_rows(data)
     assert row["change_date"] == "2027-01-15" and row["commit"] == fixed
     assert ROOM.split("の")[0] in row["before"] and DATA_CENTRE in row["after"] and "デタ" not in row["after"]
-    assert [f["level"] for f in kinds(data)["date_order"]] == ["info"]
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "info" and (finding["commit"], finding["item_id"]) == (fixed, row["item_id"])
+    assert finding["message"].startswith("Ⅱ 特定個人情報ファイルの概要 > （1）介護保険情報ファイル > 6. 特定個人情報の保管・消去 > 保管場所: コミット")
+    assert finding["message"].endswith("の訂正とみなし、一つの行にしました")
+
+
+def test_a_correction_made_on_the_day_the_change_takes_effect_is_not_merged(repo):
+    # commit 2 (2025-01-02) takes effect on 2025-01-03, the day commit 3 is made: in force, not pending
+    repo.commit("保管場所\n\n変更日: 2025-01-03", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    data = table(repo)
+    assert [r["change_date"] for r in git_rows(data)] == ["2025-01-03", "2025-01-03"]
+    assert "date_order" not in kinds(data)
+
+
+def test_rows_after_a_merged_correction_are_kept(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
+    repo.commit("誤字の訂正", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    repo.commit("事務の内容\n\n変更日: 2027-04-01",
+                {PATH: KAIGO.replace(ROOM, DATA_CENTRE).replace(JIMU, "被保険者の資格の管理", 1)})
+    assert [r["change_date"] for r in git_rows(table(repo))] == ["2027-01-15", "2027-04-01"]
 
 
 def test_a_dated_correction_stays_apart_and_an_earlier_date_is_a_warning(repo):
     repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE.replace("データ", "デタ"))})
-    repo.commit("誤字の訂正\n\n変更日: 2026-12-01", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    fixed = repo.commit("誤字の訂正\n\n変更日: 2026-12-01", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
     data = table(repo)
     assert [r["change_date"] for r in git_rows(data)] == ["2026-12-01", "2027-01-15"]
-    assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "warning" and (finding["commit"], finding["item_id"]) == (fixed, git_rows(data)[0]["item_id"])
+    assert "変更日 2026-12-01 が、前の変更（" in finding["message"] and "変更日 2027-01-15）より前です" in finding["message"]
 
 
 def test_a_correction_of_a_submitted_change_is_not_merged(repo):
@@ -168,16 +213,27 @@ def test_a_correction_of_a_submitted_change_is_not_merged(repo):
     assert [f["level"] for f in kinds(data)["date_order"]] == ["warning"]
 
 
+def test_a_pending_change_undone_before_its_date_leaves_no_row(repo):
+    repo.commit("保管場所\n\n変更日: 令和9年1月15日", {PATH: KAIGO.replace(ROOM, DATA_CENTRE)})
+    repo.commit("取りやめ", {PATH: KAIGO})  # withdrawn before it took effect and before submission
+    data = table(repo)
+    assert git_rows(data) == []
+    [finding] = kinds(data)["date_order"]
+    assert finding["level"] == "info" and "元に戻したため、どちらも表に載せません" in finding["message"]
+
+
+def test_a_new_system_withdrawn_before_its_date_leaves_no_row(repo):
+    repo.commit("システムの追加\n\n変更日: 令和9年1月15日", {PATH: with_a_new_system()})
+    repo.commit("システムの追加を取りやめ", {PATH: KAIGO})
+    data = table(repo)  # never in force, never submitted: neither a 新規 nor a 削除 row
+    assert git_rows(data) == []
+    assert "元に戻したため、どちらも表に載せません" in kinds(data)["date_order"][0]["message"]
+
+
 # ---- 5. a new entry shows its contents ----------------------------------------------------------
 
 def test_a_new_system_shows_its_items(repo):
-    data = yaml.safe_load(KAIGO)
-    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
-    added = copy.deepcopy(systems[0])
-    added["システムの名称"] = "介護認定審査会支援システム"
-    systems.insert(2, added)
-    repo.commit("システムの追加\n\n変更日: 2025-02-01",
-                {PATH: yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)})
+    repo.commit("システムの追加\n\n変更日: 2025-02-01", {PATH: with_a_new_system()})
     [row] = git_rows(table(repo))
     assert row["kind"] == "新規" and row["item"].endswith("システム3")
     lines = row["after"].split("\n")

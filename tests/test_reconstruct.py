@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
+from pia_changes.classify.evaluation import published_decision
 from pia_changes.rebuild.cells import read_cell, read_options
 from pia_changes.document.model import load_text
 from pia_changes.forms import load_form
@@ -265,6 +266,37 @@ def test_init_example_builds_both_histories_and_generate_prints_both_tables(tmp_
     assert in_order == sorted(in_order) and len(in_order) == len(dates)  # interleaved by date
     status = Repo.existing(target).git("status", "--porcelain", "assessments", "pia-changes.toml")
     assert status == ""  # the example's files are committed
+
+
+def test_the_example_follows_the_publishers_verdicts_so_strict_generate_passes(tmp_path):
+    # each reconstructed commit records the publisher's verdict as 判定[ITEM]: the rows 川口市 called
+    # not 重要 (「番号法及び主務省令の改正による変更であり、重要な変更には該当しない。」, 「国の記載例により
+    # 記載変更」), committed 事後 as published, are no declared_after errors of the engine's making
+    target = tmp_path / "example"
+    assert invoke("init", str(target), "--example").exit_code == 0
+    strict = invoke("-C", str(target), "generate", "--strict")
+    assert strict.exit_code == 0, strict.stderr
+    assert "エラー" not in strict.stderr
+    messages = Repo.existing(target).git("log", "--format=%B")
+    assert "判定[I/mynumber_basis]: 非重要（法令改正）" in messages
+    assert "判定[I/dept_head]: 非重要（人事異動）" in messages
+    rows = {(r["change_date"], r["item_id"]): r for t in json.loads(invoke(
+        "-C", str(target), "generate", "--format", "json").stdout) for r in t["rows"] if r["source"] == "git"}
+    row = rows[("2025-12-26", "I/mynumber_basis")]
+    assert (row["important"], row["reason_code"], row["manual"], row["timing"]) == (False, "law_change", True, "事後")
+
+
+@pytest.mark.parametrize(("reason", "decision"), [
+    ("番号法及び主務省令の改正による変更であり、重要な変更には該当しない。", "非重要（法令改正）"),
+    ("組織改正による変更であり、重要な変更には該当しない", "非重要（組織改正）"),  # 改正, yet an organisation
+    ("人事異動による変更であり、重要な変更には該当しない", "非重要（人事異動）"),
+    ("国の記載例により記載変更", "非重要（記載例）"),
+    ("介護保険電子申請本格運用開始前の見直しであり、重要な変更にあたらない。", "非重要（その他）"),
+    ("重要な変更", "重要"),
+    ("重大事故の発生により記載するもの。", None),  # says neither: no 判定
+])
+def test_a_published_explanation_read_as_a_decision(reason, decision):
+    assert published_decision(reason) == decision
 
 
 def test_init_example_needs_a_repository_without_commits(tmp_path):

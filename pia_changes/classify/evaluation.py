@@ -61,6 +61,26 @@ def named_exemption(reason: str | None) -> str | None:
     return None
 
 
+# 判定's 理由 for each kind EXEMPTION_KEYWORDS reads, the narrower kinds first: 「組織改正による変更」
+# is an organisation's rename although 改正 is a law word too.
+DECISION_REASON = {"personnel": "人事異動", "typo": "誤字脱字", "organisation": "組織改正",
+                   "national_example": "記載例", "risk_reduced": "リスク軽減", "law": "法令改正"}
+
+
+def published_decision(reason: str | None) -> str | None:
+    """The publisher's verdict as a 判定 value (「重要」, 「非重要（法令改正）」, 「非重要（その他）」), read
+    as domain.md reads a published label; a 説明 that only names an exempt kind is how publishers state
+    that exemption (「国の記載例により記載変更」, 「法改正による修正」). None: nothing said either way."""
+    important = publisher_important(reason)
+    if important:
+        return "重要"
+    text = nfkc(reason or "")
+    kind = next((k for k in DECISION_REASON if any(nfkc(w) in text for w in EXEMPTION_KEYWORDS[k])), None)
+    if important is None and kind is None:
+        return None
+    return f"非重要（{DECISION_REASON[kind] if kind else 'その他'}）"
+
+
 def form_starred(node: Node, form: str) -> bool:
     """※ on the form; a group entry is ※ when any of its items is (Decisions: Counting changes)."""
     if form == "基礎項目":

@@ -129,8 +129,8 @@ def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool
         # word elsewhere and the old one nowhere else (<…における指直> → <…における措置>)
         if not (b.count(word_b) > 1 and a.count(word_a) == 1):
             return False
-    if any(is_org_word(w) or _LAW_WORD.search(w) for w in (word_a, word_b)):
-        return False
+    if any(is_org_word(w) or is_org_word(w.removesuffix("長")) or _LAW_WORD.search(w) for w in (word_a, word_b)):
+        return False  # a name: an organisation, the post it names (介護保険課長), a law
     return terms(word_a, MEASURE_TERMS) == terms(word_b, MEASURE_TERMS)
 
 

@@ -57,7 +57,9 @@ PROCEDURE_CORRECTION = ("評価書の修正", "公表")
 
 FORM_LEVEL = {"基礎項目": 1, "重点項目": 2, "全項目": 3}
 LEVEL_NAME = {1: "基礎項目評価", 2: "重点項目評価", 3: "全項目評価"}
-PEOPLE_LINES = (0, 1_000, 10_000, 100_000, 300_000)  # one representative count per band
+# The 対象人数 bands of the forms, each with its lowest count (domain.md: The three forms).
+PEOPLE_BANDS = ((0, "1,000人未満"), (1_000, "1,000人以上1万人未満"), (10_000, "1万人以上10万人未満"),
+                (100_000, "10万人以上30万人未満"), (300_000, "30万人以上"))
 HANDLERS_LINE = 500
 
 
@@ -223,10 +225,11 @@ def band_lower_bound(value: object) -> int | None:
 
 
 def _occurred(value: object) -> bool | None:
+    """発生あり / 発生なし (the form's options); None when unanswered."""
     text = nfkc(str(value or ""))
-    if "あり" in text or "有" in text:
+    if "あり" in text:
         return True
-    if "なし" in text or "無" in text:
+    if "なし" in text:
         return False
     return None
 
@@ -263,7 +266,7 @@ def _people_crossing(old: object, new: object, form_level: int) -> tuple[str, li
             cases.append((condition, level))
     if cases and required_level(high, False, False) == required_level(high, True, False):
         cases = [("", cases[0][1])]  # the same whatever the other answers are
-    return (f"対象人数が「{_shown(old)}」から「{_shown(new)}」に変わり", cases) if cases else None
+    return (f"対象人数が「{old}」から「{new}」に変わり", cases) if cases else None
 
 
 def _condition_crossing(kind: str, old: object, new: object, form_level: int) -> tuple[str, list] | None:
@@ -277,16 +280,7 @@ def _condition_crossing(kind: str, old: object, new: object, form_level: int) ->
         if _occurred(old) is not False or _occurred(new) is not True:
             return None
         what = "重大事故の発生により"
-    cases = [(f"対象人数が{_band_name(people)}の場合は", required_level(people, True, False))
-             for people in PEOPLE_LINES
+    cases = [(f"対象人数が{band}の場合は", required_level(people, True, False))
+             for people, band in PEOPLE_BANDS
              if required_level(people, True, False) > max(form_level, required_level(people, False, False))]
     return (what, cases) if cases else None
-
-
-def _band_name(people: int) -> str:
-    return {1_000: "1,000人以上1万人未満", 10_000: "1万人以上10万人未満",
-            100_000: "10万人以上30万人未満", 300_000: "30万人以上"}.get(people, "1,000人未満")
-
-
-def _shown(value: object) -> str:
-    return "、".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value or "")

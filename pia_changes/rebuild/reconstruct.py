@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pia_changes.classify.evaluation import published_decision
 from pia_changes.rebuild.cells import Cell, read_cell
 from pia_changes.document.model import DEFAULT_LIMIT, load_text
 from pia_changes.errors import PiaError
@@ -265,8 +266,21 @@ def _message(plan: Plan, group: Group, path: str) -> str:
     for r in rows:
         label = " ".join(r.label.split())
         lines.append(f"- {r.number}行目 {label[:80]}")
-    lines += ["", f"変更日: {group.date.isoformat()}", f"提出時期: {group.timing}"]
+    lines += ["", f"変更日: {group.date.isoformat()}", f"提出時期: {group.timing}", *_decisions(rows)]
     return "\n".join(lines) + "\n"
+
+
+def _decisions(rows: list[RowPlan]) -> list[str]:
+    """The publisher's published verdict on each row's item as a 判定 trailer: the rebuilt table
+    then says 重要 where the publisher did and not 重要 where it did not, instead of the engine's
+    要確認 on a decision already made (and a declared_after error on a row the publisher called not
+    重要). Ambiguous 説明 and an item two rows of the group judge differently get none."""
+    verdicts: dict[str, set[str]] = {}
+    for r in rows:
+        verdict = published_decision(LegacyRow.read(r.row).timing_reason)
+        if verdict is not None and r.item_ids:
+            verdicts.setdefault(r.item_ids[0], set()).add(verdict)
+    return [f"判定[{item}]: {found.pop()}" for item, found in verdicts.items() if len(found) == 1]
 
 
 def ensure_empty_dir(target: Path) -> None:

@@ -45,5 +45,8 @@ def finding_text(finding: Finding) -> str:
 
 
 def review_message(label: str, review_reason: str | None) -> str:
-    """The unresolved_review message, the same at commit time and in the table."""
-    return f"{label}: {review_reason or '判定の確認が必要です'}（{SETTLE_REVIEW}）"
+    """The unresolved_review message, the same at commit time and in the table. A deferred
+    exemption's reason already names the 判定 that settles it (rules.deferred_review): the
+    general instruction is added only where the reason gives none, so staff read it once."""
+    reason = review_reason or "判定の確認が必要です"
+    return f"{label}: {reason}" if "「判定:" in reason else f"{label}: {reason}（{SETTLE_REVIEW}）"

@@ -1,0 +1,52 @@
+"""誤字脱字 (domain.md: Exempt changes to ※ items): "a small edit that changes no term". Each edit
+below is made in a real sentence of seed 004; those that touch a word which turns the meaning, a
+name, a katakana term or a whole word are never a mere typo."""
+from __future__ import annotations
+
+import pytest
+
+from pia_changes.classify.exemptions import is_typo
+
+CLOUD = ("また、ガバメントクラウドに起因しない事象の場合は、地方公共団体に業務アプリケーションサービスを提供する"
+         "ASP又はガバメントクラウド運用管理補助者が対応するものとする。")
+LOGIN = ("ユーザIDによる識別とパスワード設定されたICカードによる認証を実施しており、認証後は利用機能の認可機能により、"
+         "そのユーザがシステム上で利用可能な機能を制限することで不正利用が行えない対策を実施している。")
+EDUCATION = ("①IPA(情報処理推進機構)が提供する最新の情報セキュリティ教育用資料等を基にセキュリティ教育資材を作成し、"
+             "中間サーバー・プラットフォームの運用に携わる職員及び事業者に対し、運用規則(接続運用規程等)や情報セキュリティに"
+             "関する教育を年次(年2回)及び随時(新規要員着任時)実施することとしている。")
+HEADED = ("＜川口市における措置＞ 介護保険課長が指定した職員のみが端末を操作する。 ＜中間サーバー・プラットフォームにおける措置＞ "
+          "中間サーバー・プラットフォームの運用に携わる職員に教育を実施している。")
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize(("text", "old", "new"), [
+    (CLOUD, "対応するものとする", "対応するものとするる"),           # a character typed twice
+    (LOGIN, "そのユーザが", "そのユーザーが"),                        # 長音 only
+    (CLOUD, "場合は、地方", "場合はは、地方の"),                      # two slips in two places
+])
+def test_a_few_characters_that_change_no_term_are_a_typo(text, old, new):
+    assert is_typo(text, edit(text, old, new))
+    assert is_typo(edit(text, old, new), text)
+
+
+def test_a_word_corrected_to_the_one_the_text_writes_elsewhere_is_a_typo():
+    typo = edit(HEADED, "＜川口市における措置＞", "＜川口市における指直＞")
+    assert is_typo(typo, HEADED)      # 指直 → 措置, as the next heading writes it
+    assert not is_typo(HEADED, typo)  # the other way a new word appears: no typo
+
+
+@pytest.mark.parametrize(("text", "old", "new"), [
+    (CLOUD, "起因しない", "起因しい"),                 # one character of 「ない」 dropped: the negation goes
+    (CLOUD, "起因しない", "起因しなない"),             # …or a character typed into it
+    (LOGIN, "パスワード", "パスワート"),               # a katakana term changed
+    (EDUCATION, "実施することとしている", "委託することとしている"),  # a whole word replaced: a new term
+    (HEADED, "介護保険課長", "介護保健課長"),          # a post named by its organisation, one character changed
+    (EDUCATION, "①IPA", "②IPA"),                      # the very first character, a number
+])
+def test_an_edit_touching_a_term_or_the_meaning_is_no_typo(text, old, new):
+    assert not is_typo(text, edit(text, old, new))
+    assert not is_typo(edit(text, old, new), text)
