@@ -5,6 +5,7 @@ names the file and line, never a silent fallback.
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +105,14 @@ def load_config(root: Path) -> Config:
 
 
 def _lead_times(table: dict, path: Path) -> LeadTimes:
-    """[procedure]: whole days, 0 or more; a missing key keeps its default."""
+    """[procedure]: whole days, 0 or more; a missing key keeps its default. A key it does not know
+    is an error: a misspelt lead time would otherwise leave its default in every due day."""
+    known = list(LeadTimes.__dataclass_fields__)
+    for name in table:
+        if name not in known:
+            near = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"（{near[0]} のことですか）" if near else f"（使えるのは {', '.join(known)}）"
+            raise PiaError(f"[procedure] に知らないキー {name} があります{hint}", file=str(path))
     values = {}
     for name in LeadTimes.__dataclass_fields__:
         if name in table:

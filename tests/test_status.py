@@ -133,6 +133,9 @@ def test_lead_times_come_from_the_config_and_a_short_hearing_is_warned(zen):
     zen.commit("設定", {"pia-changes.toml": "[procedure]\npublic_comment_days = -1\n"})
     bad = zen.cli("status")
     assert bad.exit_code == 1 and "public_comment_days" in bad.stderr
+    zen.commit("設定", {"pia-changes.toml": "[procedure]\npublic_coment_days = 45\n"})  # misspelt
+    bad = zen.cli("status")
+    assert bad.exit_code == 1 and "public_coment_days" in bad.stderr and "public_comment_days のことですか" in bad.stderr
 
 
 def test_reevaluation_and_review_clocks_follow_the_kind_of_tag(zen):
