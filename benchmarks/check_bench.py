@@ -13,8 +13,6 @@ Usage: python benchmarks/check_bench.py [--quick] [--runs N] [--json]
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -23,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import LARGEST_ZENKOUMOKU, bytecode_cache, import_seed, paired, python, run_process  # noqa: E402
+from timing import (LARGEST_ZENKOUMOKU, bytecode_cache, emitted, import_seed, paired, python,  # noqa: E402
+                    run_process, speed_parser)
 
 TARGET = 3.0
 FILE = "assessments/x.yaml"
@@ -49,10 +48,7 @@ def staged_repository(root: Path, seed_yaml: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="few runs (CI)")
-    parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--json", action="store_true")
+    parser = speed_parser(__doc__)
     args = parser.parse_args(argv)
     runs = args.runs or (5 if args.quick else 11)
     tmp = Path(tempfile.mkdtemp(prefix="check-bench-"))
@@ -73,14 +69,15 @@ def main(argv: list[str] | None = None) -> dict:
         cold_s, load2_s = paired(uncached, lambda: run_process(load, repo), runs)
         result = {"exit": done.returncode, "reports_the_change": important, "check_s": ours_s, "load_s": load_s,
                   "ratio": ours_s / load_s, "cold_s": cold_s, "cold_ratio": cold_s / load2_s, "target": TARGET}
-        print(f"check (pre-commit, one staged edit): {ours_s * 1000:.0f} ms | CSafeLoader load {load_s * 1000:.0f} ms "
-              f"→ {result['ratio']:.2f}x (target ≤ {TARGET:g}x); the edit reported: {important}")
-        print(f"the same with no cache at all: {cold_s * 1000:.0f} ms → {result['cold_ratio']:.2f}x (no target)")
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        return result
+        return emitted(result, report, args.json)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(r: dict) -> None:
+    print(f"check (pre-commit, one staged edit): {r['check_s'] * 1000:.0f} ms | CSafeLoader load {r['load_s'] * 1000:.0f} ms "
+          f"→ {r['ratio']:.2f}x (target ≤ {TARGET:g}x); the edit reported: {r['reports_the_change']}")
+    print(f"the same with no cache at all: {r['cold_s'] * 1000:.0f} ms → {r['cold_ratio']:.2f}x (no target)")
 
 
 if __name__ == "__main__":

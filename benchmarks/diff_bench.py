@@ -18,7 +18,6 @@ Usage: python benchmarks/diff_bench.py [--quick] [--runs N] [--json]
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import copy
 import datetime as dt
@@ -36,8 +35,8 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import (LARGEST_ZENKOUMOKU, bytecode_cache, frequent_departments, import_seed, paired,  # noqa: E402
-                    python, replace_everywhere, run_process, timed)
+from timing import (LARGEST_ZENKOUMOKU, bytecode_cache, emitted, frequent_departments, import_seed, paired,  # noqa: E402
+                    python, replace_everywhere, run_process, speed_parser, timed)
 
 LIBRARY_TARGET = 80.0
 PROCESS_TARGET = 5.0
@@ -293,10 +292,7 @@ def second_run(argv: list[str], cwd: Path) -> Callable[[], float]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="few runs (CI)")
-    parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--json", action="store_true")
+    parser = speed_parser(__doc__)
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 9)
     lib_runs = 3 if args.quick else 7
@@ -372,10 +368,7 @@ def main(argv: list[str] | None = None) -> dict:
             "process": {**process["edits"], "many": process["many"]},
             "targets": {"library": LIBRARY_TARGET, "process": PROCESS_TARGET},
         }
-        report(result)
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        return result
+        return emitted(result, report, args.json)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

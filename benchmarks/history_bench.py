@@ -20,7 +20,6 @@ Usage: python benchmarks/history_bench.py [--quick] [--commits N] [--runs N] [--
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import datetime as dt
 import json
@@ -33,8 +32,8 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import (SEEDS, LARGEST_ZENKOUMOKU, bytecode_cache, cold_and_warm, frequent_departments,  # noqa: E402
-                    import_seed, peak_rss_mb, replace_everywhere)
+from timing import (SEEDS, LARGEST_ZENKOUMOKU, bytecode_cache, cold_and_warm, emitted, frequent_departments,  # noqa: E402
+                    import_seed, peak_rss_mb, replace_everywhere, speed_parser)
 
 COLD_TARGET = 2.5
 WARM_TARGET = 0.4
@@ -253,12 +252,9 @@ def measure(tmp: Path, name: str, commits: int, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="few runs (CI); still 300 commits: the targets are for those")
+    parser = speed_parser(__doc__, "few runs (CI); still 300 commits: the targets are for those")
     parser.add_argument("--commits", type=int, default=None)
-    parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--only", choices=sorted(HISTORIES), help="one history only")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     commits = args.commits or 300
     runs = args.runs or (3 if args.quick else 5)
@@ -267,10 +263,7 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         result = {name: measure(tmp, name, commits, runs) for name in HISTORIES if args.only in (None, name)}
         result["targets"] = {"cold": COLD_TARGET, "warm": WARM_TARGET, "peak_rss_mb": RSS_TARGET_MB}
-        report(result)
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        return result
+        return emitted(result, report, args.json)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

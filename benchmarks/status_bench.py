@@ -16,7 +16,6 @@ Usage: python benchmarks/status_bench.py [--quick] [--assessments N] [--commits 
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import shutil
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from history_bench import Editor, dump_section  # noqa: E402
-from timing import SEEDS, bytecode_cache, cold_and_warm, import_seed, python  # noqa: E402
+from timing import SEEDS, bytecode_cache, cold_and_warm, emitted, import_seed, python, speed_parser  # noqa: E402
 
 COLD_TARGET = 2.5
 WARM_TARGET = 0.4
@@ -123,14 +122,10 @@ def schema_errors(records: list) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="one run of each after a warm-up (CI); still 50 x 5,000: the targets are for those")
+    parser = speed_parser(__doc__, "one run of each after a warm-up (CI); still 50 x 5,000: the targets are for those")
     parser.add_argument("--assessments", type=int, default=None)
     parser.add_argument("--commits", type=int, default=None)
     parser.add_argument("--tags", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     assessments = args.assessments or 50
     commits = args.commits or 5000
@@ -154,10 +149,7 @@ def main(argv: list[str] | None = None) -> dict:
             **timings,
             "targets": {"cold": COLD_TARGET, "warm": WARM_TARGET},
         }
-        report(result)
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        return result
+        return emitted(result, report, args.json)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -5,6 +5,8 @@ the same run, alternating the two (A B A B …) so drift hits both alike.
 """
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import shutil
@@ -18,6 +20,23 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "data"
 LARGEST_ZENKOUMOKU = SEEDS / "001_0fa97ec629ceb12e.txt"
+
+
+def speed_parser(doc: str, quick_help: str = "few runs (CI)") -> argparse.ArgumentParser:
+    """The options every speed benchmark takes (a script adds its own)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (tests/test_benchmarks.py)")
+    return parser
+
+
+def emitted(result: dict, report: Callable[[dict], None], as_json: bool) -> dict:
+    """RESULT printed for people, and as one JSON line last when asked."""
+    report(result)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    return result
 
 
 def run_process(argv: list[str], cwd: Path | None = None) -> float:
