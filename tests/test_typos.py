@@ -27,6 +27,8 @@ def edit(text: str, old: str, new: str) -> str:
     (CLOUD, "対応するものとする", "対応するものとするる"),           # a character typed twice
     (LOGIN, "そのユーザが", "そのユーザーが"),                        # 長音 only
     (CLOUD, "場合は、地方", "場合はは、地方の"),                      # two slips in two places
+    (CLOUD, "起因しない事象", "起因しない時象"),                      # a slip next to a negation, which stays
+    (LOGIN, "による識別", "にぼる識別"),                              # one kana between kana, no word of its own
 ])
 def test_a_few_characters_that_change_no_term_are_a_typo(text, old, new):
     assert is_typo(text, edit(text, old, new))
@@ -46,7 +48,17 @@ def test_a_word_corrected_to_the_one_the_text_writes_elsewhere_is_a_typo():
     (EDUCATION, "実施することとしている", "委託することとしている"),  # a whole word replaced: a new term
     (HEADED, "介護保険課長", "介護保健課長"),          # a post named by its organisation, one character changed
     (EDUCATION, "①IPA", "②IPA"),                      # the very first character, a number
+    (CLOUD, "補助者が対応", "補助者とともに対応"),       # one character for four: who responds changes
+    (CLOUD, "運用管理補助者", "運用管理補佐役"),        # two characters inside a compound: another post
+    (CLOUD, "ASP又はガバメント", "ASP及びガバメント"),  # 又は → 及び: either party, or both
 ])
 def test_an_edit_touching_a_term_or_the_meaning_is_no_typo(text, old, new):
     assert not is_typo(text, edit(text, old, new))
     assert not is_typo(edit(text, old, new), text)
+
+
+def test_slips_far_apart_are_each_a_small_edit():
+    """At most three places, a few characters in all: the text between two slips is not edited."""
+    typo = edit(edit(CLOUD, "地方公共団体に業務", "地方公共団体にに業務"), "対応するものとする", "対応するものとするる")
+    assert is_typo(CLOUD, typo)
+    assert is_typo(typo, CLOUD)

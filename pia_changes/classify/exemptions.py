@@ -27,8 +27,10 @@ TYPO_MAX_SWAP = 2       # 誤字 swaps a character or two; a longer swap is a ne
 _BLANKS = {"", "－", "—", "-", "ー", "―", "‐", "−", "─"}
 _KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 _DIGIT_OR_REF = re.compile(r"[0-9条項号]")
-# Words that turn a sentence's meaning round: an edit touching them is never a mere typo.
-_MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除")
+# Words that turn a sentence's meaning round: an edit touching them is never a mere typo. The
+# conjunctions too: 「甲又は乙が対応する」 and 「甲及び乙が対応する」 name different parties.
+_MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除"
+                      r"|又は|及び|並びに|若しくは")
 _LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示|命令|施行令|要綱|(?<![方手用作寸技文])法")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
 MEASURE_TERMS = ("暗号", "施錠", "鍵", "二要素", "多要素", "生体", "認証", "パスワード", "監視", "ログ",
@@ -124,9 +126,9 @@ def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool
     if _DIGIT_OR_REF.search(changed) or _KATAKANA.search(changed) or _MEANING.search(context):
         return False
     word_a, word_b = word_around(a, i1, i2), word_around(b, j1, j2)
-    if tag == "replace" and i2 - i1 >= 2 and (word_a == a[i1:i2] or word_b == b[j1:j2]):
-        # a whole word replaced (実施 → 委託) is a new term, unless the text itself writes the new
-        # word elsewhere and the old one nowhere else (<…における指直> → <…における措置>)
+    if tag == "replace" and max(i2 - i1, j2 - j1) >= 2:
+        # two characters replaced are a new term (実施 → 委託, 補助者 → 補佐役), unless the text itself
+        # writes the new word elsewhere and the old one nowhere else (<…における指直> → <…における措置>)
         if not (b.count(word_b) > 1 and a.count(word_a) == 1):
             return False
     if any(is_org_word(w) or is_org_word(w.removesuffix("長")) or _LAW_WORD.search(w) for w in (word_a, word_b)):
