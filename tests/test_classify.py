@@ -181,6 +181,15 @@ def test_personnel_on_shozokucho_004_2():
     assert result.timing_reason == "人事異動に伴う変更であり、重要な変更に当たらない。"
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("長寿支援課長渡辺均", "長寿支援課長山田花子"),  # written on without a space: the title ends at its last 長
+    ("市長奥ノ木信夫", "市長岡村幸四郎"),            # a two-character title
+])
+def test_personnel_when_the_name_follows_the_title_without_a_space(before, after):
+    result = judge(change("重点項目", "I/dept_head", before, after), "重点項目")
+    assert (result.important, result.reason_code) == (False, "personnel")
+
+
 def test_name_dropped_from_shozokucho_is_not_personnel_004_8():
     # 「介護保険課長 藤波 康彰」 → 「介護保険課長」: published as 記載廃止, nobody was transferred
     result = judge(published("004", 8, "重点項目", "I/dept_head"), "重点項目")
