@@ -141,6 +141,18 @@ def test_a_rename_git_cannot_detect_is_declared_with_former_names(repo):
     assert "unmatched_tag" not in {f["kind"] for t in declared for f in t["findings"]}
 
 
+def test_a_tag_on_a_commit_where_the_assessment_was_deleted_submits_nothing(repo):
+    """Tags follow the file that had the stem at the tagged commit (Decisions 2026-12-06): where
+    the file had been deleted there is none, so the tag submits no revision of it, not even one
+    of the same file added again later."""
+    repo.commit("事務の内容\n\n変更日: 2025-01-15", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("rm", "-q", PATH)
+    repo.commit("評価書の削除")
+    repo.git("tag", "submitted/kaigo/2025-02-01")
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者資格の管理", 1)})
+    assert [row["submitted"] for row in git_rows(table(repo))] == [False, False]
+
+
 def test_a_tag_made_long_after_its_date_is_backdated(repo):
     repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
     repo.git("tag", "-a", "submitted/kaigo/2025-02-01", "-m", "提出", date="2025-04-01T10:00:00+09:00")
