@@ -57,6 +57,17 @@ def with_a_new_system() -> str:
     return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
 
 
+def without_the_last_system(function: str | None = None) -> str:
+    """Seed 004 without its last system (電子申請システム); with FUNCTION, that system's 機能 instead."""
+    data = yaml.safe_load(KAIGO)
+    systems = data["基本情報"]["特定個人情報ファイルを取り扱う事務において使用するシステム"]["システム"]
+    if function is None:
+        systems.pop()
+    else:
+        systems[-1]["システムの機能"] = function
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+
+
 @pytest.fixture
 def repo(tmp_path) -> Repo:
     repo = Repo(tmp_path / "repo")
@@ -240,6 +251,22 @@ def test_a_new_system_withdrawn_before_its_date_leaves_no_row(repo):
     data = table(repo)  # never in force, never submitted: neither a 新規 nor a 削除 row
     assert git_rows(data) == []
     assert "元に戻したため、どちらも表に載せません" in kinds(data)["date_order"][0]["message"]
+
+
+def test_a_system_deletion_withdrawn_before_its_date_leaves_no_row(repo):
+    repo.commit("システムの削除\n\n変更日: 令和9年1月15日", {PATH: without_the_last_system()})
+    repo.commit("システムの削除を取りやめ", {PATH: KAIGO})
+    data = table(repo)  # the system never left: 変更前 before the deletion is 変更後 after the correction
+    assert git_rows(data) == []
+    assert "元に戻したため、どちらも表に載せません" in kinds(data)["date_order"][0]["message"]
+
+
+def test_a_system_deleted_and_added_back_changed_before_its_date_is_one_row_on_that_date(repo):
+    repo.commit("システムの削除\n\n変更日: 令和9年1月15日", {PATH: without_the_last_system()})
+    repo.commit("システムを戻して機能を変更", {PATH: without_the_last_system("1. 住民向け機能 申請ができる機能")})
+    data = table(repo)  # a correction of a pending change takes its 変更日 (Decisions 2026-12-06)
+    assert [r["change_date"] for r in git_rows(data)] == ["2027-01-15"]
+    assert [f["level"] for f in kinds(data)["date_order"]] == ["info"]
 
 
 # ---- 5. a new entry shows its contents ----------------------------------------------------------

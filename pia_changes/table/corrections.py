@@ -52,8 +52,9 @@ def merge_corrections(computed: list[Computed], findings: FindingCollector, sepa
 def _merged(p: Computed, c: Computed) -> Computed | None:
     """P and its correction C as one change from P's before to C's after, on P's date and verdict."""
     node = c.change.node
-    if not node.is_leaf:  # a whole entry: one added and withdrawn before it took effect never was
-        return None if (p.change.kind, c.change.kind) == ("新規", "削除") else replace(c, change_date=p.change_date)
+    if not node.is_leaf:  # a whole entry put back as it was (added then withdrawn, deleted then restored):
+        # nothing ever took effect
+        return None if p.change.old_value == c.change.new_value else replace(c, change_date=p.change_date)
     change = leaf_change(node, p.change.old_value, c.change.new_value, c.change.item_id, c.change.labels)
     if change is None or change.cosmetic:
         return None
