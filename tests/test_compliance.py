@@ -184,6 +184,17 @@ def test_a_tag_is_backdated_only_more_than_seven_days_after_its_date(repo, tagge
         assert "名前の日付 2025-02-01 の 8 日後（2025-02-09）に作られています" in messages[0]
 
 
+def test_the_threshold_warning_names_the_crossing_row_and_no_other(repo):
+    """使用者数 across 500 on a 重点項目 requires a 全項目評価書 (domain.md, しきい値): that row, and
+    only that row, is a `threshold` warning in the table's findings."""
+    crossing = KAIGO.replace("使用者数: 100人以上500人未満", "使用者数: 500人以上1,000人未満", 1)
+    repo.commit("使用者数\n\n変更日: 2025-03-01", {PATH: crossing.replace(JIMU, "被保険者の資格の管理", 1)})
+    data = table(repo)
+    users = [r["item_id"] for r in git_rows(data) if r["item_id"].endswith("users_count")]
+    found = kinds(data)["threshold"]
+    assert [(f["level"], f["item_id"]) for f in found] == [("warning", users[0])]
+
+
 # ---- 4. the table never runs backwards ----------------------------------------------------------
 
 def test_a_correction_of_a_pending_change_merges_into_it(repo):
