@@ -319,3 +319,13 @@ def test_common_ends_are_the_longest_shared_head_and_then_tail(a, b):
     assert head + tail <= min(len(a), len(b))
     assert a[len(a) - tail:] == b[len(b) - tail:]
     assert head + tail == min(len(a), len(b)) or a[len(a) - tail - 1] != b[len(b) - tail - 1]
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.floats(allow_nan=True)
+
+
+@given(st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                    | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=4), max_leaves=30))
+def test_generate_json_is_the_standard_librarys_text(value):
+    from pia_changes.render.jsonout import indented
+    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
