@@ -61,16 +61,16 @@ def compare_revisions(args: tuple[str, ...], cached: bool) -> list[Compared]:
     from pia_changes.workspace import open_workspace
 
     with open_workspace(".") as ws:
-        return compare_in(ws, revs, files, cached)
+        return compare_in(ws, revs, ws.targets(files), cached)
 
 
-def compare_in(ws, revs: list[str], files: list[str], cached: bool) -> list[Compared]:
-    """The comparisons of the workspace's assessments FILES (all when none) between REVS."""
+def compare_in(ws, revs: list[str], targets: list[str], cached: bool) -> list[Compared]:
+    """The comparisons of the workspace's assessments TARGETS (ws.targets) between REVS."""
     from pia_changes.table.cache import DocumentCache
     repo, config = ws.repo, ws.config
     cache = DocumentCache(repo, config.max_input_bytes)  # a second diff parses no YAML
     out = []
-    for path in ws.targets(files):
+    for path in targets:
         old_raw, new_raw, old_name, new_name = _sides(repo, path, revs, cached)
         out.append(_compare(path, old_raw, new_raw, old_name, new_name, config, cache,
                             new_committed=len(revs) == 2 or cached))

@@ -28,7 +28,7 @@ def diff_output(args: tuple[str, ...], cached: bool, fmt: str, include_cosmetic:
         known = store.get(key)
         if known is not None:
             return known.data, known.rows
-        data, significant = _shown(compare_in(ws, revs, files, False), fmt, include_cosmetic,
+        data, significant = _shown(compare_in(ws, revs, targets, False), fmt, include_cosmetic,
                                    ws.config.label_separator)
         store.put(key, Output(data, (), (), significant))
     return data, significant

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pia_changes.errors import PiaError
 
-from pia_changes.table.outputcache import Output
+from pia_changes.table.outputcache import Output, OutputCache, output_key
 from pia_changes.table.rows import Table
 from pia_changes.workspace import Workspace, open_workspace
 
@@ -29,7 +29,6 @@ def generate_output(start: str | Path, files: list[str], rev: str, fmt: str, *, 
     """What `generate` shows: the tables rendered in FMT, their findings and the drafts left out.
     A run on a repository, configuration and day already seen reads it back instead
     (table.outputcache)."""
-    from pia_changes.table.outputcache import Output, OutputCache, output_key
     today = today or dt.date.today()
     with open_workspace(start) as ws:
         targets = ws.targets(list(files))
