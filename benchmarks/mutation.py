@@ -5,6 +5,7 @@ a fault no test notices (a surviving mutant) is a rule the tests do not state.
 Not in CI: it takes hours on one core. Run from anywhere:
 
     python benchmarks/mutation.py            # run mutmut on SCOPE (one process), then report
+    python benchmarks/mutation.py --children 2  # the same, two test processes at once
     python benchmarks/mutation.py --report   # report the results of the last run
     python benchmarks/mutation.py --report --survivors  # …and list the surviving mutants by name
     python benchmarks/mutation.py --recheck --sample 300
@@ -136,14 +137,16 @@ def main() -> int:
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
     parser.add_argument("--recheck", action="store_true", help="run the surviving mutants again")
     parser.add_argument("--sample", type=int, default=0, help="run this many unchecked mutants, drawn at random")
+    parser.add_argument("--children", type=int, default=1,
+                        help="test processes at once (default 1: the machine is usually shared)")
     parser.add_argument("names", nargs="*", help="mutant names or globs to run instead of the whole SCOPE")
     args = parser.parse_args()
     if not args.report:
         names = list(args.names) + (survivors() if args.recheck else []) + sample(args.sample)
         if args.recheck or args.sample:
             refresh_copy()
-        # one test process at a time: the machine is shared, and mutmut is slow anyway
-        run = subprocess.run(["mutmut", "run", "--max-children", "1", *(names or patterns())], check=False, cwd=ROOT)
+        run = subprocess.run(["mutmut", "run", "--max-children", str(args.children), *(names or patterns())],
+                             check=False, cwd=ROOT)
         if run.returncode not in (0, 1):
             return run.returncode
     ratio = report(args.survivors)

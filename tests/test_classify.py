@@ -17,6 +17,7 @@ from pia_changes.classify.rules import (
     DEFAULT_WORDING, PROCEDURE_CORRECTION, PROCEDURE_JUTEN, PROCEDURE_ZENKOUMOKU, REVIEW_MARK,
     ClassifyContext, band_lower_bound, classify, parse_decision,
 )
+from pia_changes.classify.exemptions import _whole_element
 from pia_changes.config import Config
 from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
@@ -190,6 +191,15 @@ def test_personnel_when_the_name_follows_the_title_without_a_space(before, after
     assert (result.important, result.reason_code) == (False, "personnel")
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("山田一郎", "佐藤花子"),
+    ("長谷川一郎", "長田花子"),  # a name that begins with 長 is not a title 「長」
+])
+def test_bare_names_without_a_title_are_read_alike(before, after):
+    result = judge(change("重点項目", "I/dept_head", before, after), "重点項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
 def test_name_dropped_from_shozokucho_is_not_personnel_004_8():
     # 「介護保険課長 藤波 康彰」 → 「介護保険課長」: published as 記載廃止, nobody was transferred
     result = judge(published("004", 8, "重点項目", "I/dept_head"), "重点項目")
@@ -309,6 +319,13 @@ def test_people_band_crossing_30man_on_juten_requires_zenkoumoku():
     assert result.procedure == ("新たな評価の実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
 
 
+def test_a_crossing_confirmed_important_keeps_the_hearing_of_a_full_assessment():
+    item = change("重点項目", "I/target_count", "10万人以上30万人未満", "30万人以上")
+    result = judge(item, "重点項目", decision="重要")
+    assert (result.important, result.reason_code, result.manual) == (True, "threshold", True)
+    assert result.procedure == ("新たな評価の実施", "住民等の意見聴取", "第三者点検", "委員会への提出", "公表")
+
+
 def test_same_crossing_on_zenkoumoku_requires_nothing_more():
     result = judge(change("全項目", "I/target_count", "10万人以上30万人未満", "30万人以上"), "全項目")
     assert (result.important, result.reason_code) == (False, "other_item")
@@ -411,3 +428,27 @@ def test_cosmetic_change_is_not_classified_001_14():
 def test_unknown_form_is_refused():
     with pytest.raises(PiaError):
         ClassifyContext(form="様式9")
+
+
+# ---- which deletions are whole list elements (リスク軽減 proposed for a narrowed scope) ------------
+
+def _element(text: str, piece: str) -> bool:
+    start = text.index(piece)
+    return _whole_element(text, start, start + len(piece))
+
+
+@pytest.mark.parametrize(("text", "piece", "whole"), [
+    # an edge (、・/ 及び …) within four characters before the deletion or in its first four…
+    ("・転出届の受理者、転入者", "転出届の受理者、", True),
+    ("住民票の写し、転出証明書", "転出証明書", True),
+    ("住民票の写し、転出届の証明書", "証明書", False),    # 、 five characters before: a qualifier
+    ("本人確認情報写しの交付書、記録", "の交付書、記録", False),  # 、 as the deletion's fifth character only
+    # …and within four characters after it, or in its last four
+    ("本人確認住民票写、記録", "本人確認", False),  # 、 the fifth character after the deletion
+    ("届出書類、記録簿照合作業の記録事務", "届出書類、記録簿照", False),  # 、 fifth from the end only
+    # a parenthesis deleted whole, and only whole
+    ("区域内の住民(外国人住民を含む)の情報", "(外国人住民を含む)", True),
+    ("区域内の住民(外国人住民を含む)の情報", "(外国人", False),
+])
+def test_a_whole_list_element_has_an_edge_within_four_characters_on_each_side(text, piece, whole):
+    assert _element(text, piece) is whole

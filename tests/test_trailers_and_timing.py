@@ -215,3 +215,19 @@ def test_an_unreadable_trailer_is_a_warning_and_the_commit_date_stands_in(tmp_pa
     (finding,) = [f for f in data["findings"] if f["kind"] == "bad_trailer"]
     assert (finding["level"], finding["commit"]) == ("warning", sha)
     assert finding["message"].startswith(f"{sha[:7]}: 変更日 を日付として読めません: そのうち")
+
+
+# ---- how trailer lines are read (Decisions: Trailers) ----------------------------------------------
+
+def test_an_indented_line_continues_only_a_trailer_of_ours():
+    # git's own trailers (Signed-off-by) may wrap too: their continuation is not our 説明's
+    trailers = parse_trailers("保管場所の変更\n\n説明: 移設に伴う。\nSigned-off-by: 山田 <y@example.jp>\n  (代理)\n変更日: 2025-06-01")
+    assert (trailers.reason, trailers.change_date, trailers.problems) == ("移設に伴う。", dt.date(2025, 6, 1), [])
+    wrapped = parse_trailers("保管場所の変更\n\n説明: 外部データセンターへの\n  移設に伴う。")
+    assert wrapped.reason == "外部データセンターへの\n移設に伴う。"
+
+
+def test_an_item_named_with_brackets_and_latin_letters_is_read_whole():
+    trailers = parse_trailers("接続の変更\n\n提出時期[I/system[XML連携基盤]/connections]: 事前")
+    assert trailers.get("timing", "I/system[XML連携基盤]/connections") == "事前"
+    assert trailers.problems == []

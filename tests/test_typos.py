@@ -14,6 +14,8 @@ LOGIN = ("ユーザIDによる識別とパスワード設定されたICカード
 EDUCATION = ("①IPA(情報処理推進機構)が提供する最新の情報セキュリティ教育用資料等を基にセキュリティ教育資材を作成し、"
              "中間サーバー・プラットフォームの運用に携わる職員及び事業者に対し、運用規則(接続運用規程等)や情報セキュリティに"
              "関する教育を年次(年2回)及び随時(新規要員着任時)実施することとしている。")
+ACQUIRE = ("・住民からの情報入手にあたっては、対象以外の情報を入手することのないよう、本人の個人番号カード又は通知カード、"
+           "及び番号法、番号法施行令及び番号法施行規則に定めるものの確認を厳格に行う。")
 HEADED = ("＜川口市における措置＞ 介護保険課長が指定した職員のみが端末を操作する。 ＜中間サーバー・プラットフォームにおける措置＞ "
           "中間サーバー・プラットフォームの運用に携わる職員に教育を実施している。")
 
@@ -35,6 +37,23 @@ def test_a_few_characters_that_change_no_term_are_a_typo(text, old, new):
     assert is_typo(edit(text, old, new), text)
 
 
+def test_three_characters_replaced_are_a_new_word_even_where_the_text_writes_it_elsewhere():
+    other = ("ITリテラシーの高い運用担当者によるセキュリティリスクの低減、及び技術力の高い運用担当者による"
+             "均一的で安定したシステム運用、監視を実現する。")
+    slip = other.replace("運用担当者", "運送荷受者", 1)
+    assert not is_typo(slip, other)  # 誤字 swaps a character or two (TYPO_MAX_SWAP)
+
+
+@pytest.mark.parametrize("text", [
+    "及び随時(新規要員着任時)に、中間サーバー・プラットフォームの運用に携わる職員に教育を実施している。",
+    "年次(年2回)及び随時(新規要員着任時)に、中間サーバー・プラットフォームの運用に携わる職員に教育を実施している。",
+])
+def test_a_slip_in_a_word_that_turns_the_meaning_is_no_typo_at_the_texts_first_character_too(text):
+    slip = text.replace("及び", "及ぴ", 1)
+    assert not is_typo(text, slip)
+    assert not is_typo(slip, text)
+
+
 def test_a_word_corrected_to_the_one_the_text_writes_elsewhere_is_a_typo():
     typo = edit(HEADED, "＜川口市における措置＞", "＜川口市における指直＞")
     assert is_typo(typo, HEADED)      # 指直 → 措置, as the next heading writes it
@@ -51,6 +70,8 @@ def test_a_word_corrected_to_the_one_the_text_writes_elsewhere_is_a_typo():
     (CLOUD, "補助者が対応", "補助者とともに対応"),       # one character for four: who responds changes
     (CLOUD, "運用管理補助者", "運用管理補佐役"),        # two characters inside a compound: another post
     (CLOUD, "ASP又はガバメント", "ASP及びガバメント"),  # 又は → 及び: either party, or both
+    (LOGIN, "認証を実施しており", "認証を確実に実施しており"),  # a whole word put in: how, not a slip
+    (ACQUIRE, "対象以外の情報", "対象の情報"),        # 以外 dropped: the information not to obtain is now the target's
 ])
 def test_an_edit_touching_a_term_or_the_meaning_is_no_typo(text, old, new):
     assert not is_typo(text, edit(text, old, new))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pia_changes.forms import Node
 from pia_changes.classify.lawtext import law_renumbered, law_table_replaced
 from pia_changes.classify.orgnames import is_org_word, org_renamed, org_word_swapped
-from pia_changes.classify.textedits import edits, terms, word_around
+from pia_changes.classify.textedits import edits, terms, whole_word_within, word_around
 from pia_changes.text.normalise import compare_key, html_to_text, nfkc
 
 TYPO_MAX_CHARS = 5      # 誤字脱字: "a few characters" changed in all …
@@ -29,7 +29,7 @@ _KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 _DIGIT_OR_REF = re.compile(r"[0-9条項号]")
 # Words that turn a sentence's meaning round: an edit touching them is never a mere typo. The
 # conjunctions too: 「甲又は乙が対応する」 and 「甲及び乙が対応する」 name different parties.
-_MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除"
+_MEANING = re.compile(r"ない|なし|無|不|非|未|否|禁|以上|以下|以外|以内|未満|超|除|全|のみ|限|可|必|要|廃止|停止|削除"
                       r"|又は|及び|並びに|若しくは")
 _LAW_WORD = re.compile(r"法律|法令|条例|政令|省令|府令|規則|告示|命令|施行令|要綱|(?<![方手用作寸技文])法")
 # Vocabulary of safety measures (domain.md step 4: a stronger measure) …
@@ -125,6 +125,8 @@ def _harmless_edit(a: str, b: str, edit: tuple[str, int, int, int, int]) -> bool
     context = a[max(0, i1 - 1):i2 + 1] + "|" + b[max(0, j1 - 1):j2 + 1]
     if _DIGIT_OR_REF.search(changed) or _KATAKANA.search(changed) or _MEANING.search(context):
         return False
+    if (tag == "delete" and whole_word_within(a, i1, i2)) or (tag == "insert" and whole_word_within(b, j1, j2)):
+        return False  # a word taken out or put in (確認を厳格に行う → 確認を行う), not a slip inside one
     word_a, word_b = word_around(a, i1, i2), word_around(b, j1, j2)
     if tag == "replace" and max(i2 - i1, j2 - j1) >= 2:
         # two characters replaced are a new term (実施 → 委託, 補助者 → 補佐役), unless the text itself

@@ -10,6 +10,7 @@ import re
 from pia_changes.diff.text import opcodes
 
 _WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ\u30a1-\u30fa\u30fc-\u30feA-Za-z0-9]")
+_WORD_RUN = re.compile(_WORD_CHAR.pattern + "{2,}")
 
 
 def edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
@@ -40,6 +41,18 @@ def _shared(same, limit: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def whole_word_within(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds a word of two or more kanji/katakana/alphanumerics that does
+    not run on into the text around it (確認を「厳格に」行う): a word put in or taken out, where a
+    slip adds or drops characters inside a word (住民「基本」台帳) or types one twice."""
+    for m in _WORD_RUN.finditer(text, start, end):
+        apart_before = m.start() > start or start == 0 or not _WORD_CHAR.match(text[start - 1])
+        apart_after = m.end() < end or end == len(text) or not _WORD_CHAR.match(text[end])
+        if apart_before and apart_after:
+            return True
+    return False
 
 
 def word_around(text: str, start: int, end: int) -> str:
