@@ -329,3 +329,46 @@ _JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=8) |
 def test_generate_json_is_the_standard_librarys_text(value):
     from pia_changes.render.jsonout import indented
     assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+# ---- pairing renamed entries: the early exits change no pair ------------------------------------
+
+def _all_pairs_reference(olds, news, old_names, new_names):
+    """The pairing rule written plainly (semantic.align_entries' docstring): every leftover old
+    entry scored against every leftover new one, the mean of contents and names when both are
+    named, best first."""
+    from pia_changes.diff.semantic import MATCH_THRESHOLD, _flat
+    from pia_changes.diff.text import option_key, similarity
+    scored = []
+    for i, old in enumerate(olds):
+        for j, new in enumerate(news):
+            score = similarity(_flat(old), _flat(new))
+            if old_names[i] and new_names[j]:
+                score = (score + similarity(option_key(old_names[i]), option_key(new_names[j]))) / 2
+            if score >= MATCH_THRESHOLD:
+                scored.append((-score, abs(i - j), i, j))
+    taken_old, taken_new, found = set(), set(), []
+    for _, _, i, j in sorted(scored):
+        if i not in taken_old and j not in taken_new:
+            found.append((i, j))
+            taken_old.add(i)
+            taken_new.add(j)
+    return found
+
+
+_ENTRY_WORDS = ("福祉保健部", "保健計画課", "向島保健センター", "本所保健センター", "子育て支援総合センター",
+                "区民課", "税務課", "（移転先22）", "、", "住民基本台帳法第12条", "電子記録媒体", "庁内連携システム")
+
+
+@FAST
+@given(st.data())
+def test_pairing_renamed_entries_is_the_plain_all_pairs_rule(data):
+    from pia_changes.diff.semantic import _similar_pairs
+    words = st.lists(st.sampled_from(_ENTRY_WORDS), min_size=0, max_size=5).map("".join)
+    entry = st.fixed_dictionaries({"名": words, "内容": words, "方法": words})
+    olds = data.draw(st.lists(entry, min_size=1, max_size=7))
+    news = data.draw(st.lists(entry, min_size=1, max_size=7))
+    old_names = [e["名"].strip() for e in olds]
+    new_names = [e["名"].strip() for e in news]
+    got = sorted(_similar_pairs(olds, news, old_names, new_names, []))
+    assert got == sorted(_all_pairs_reference(olds, news, old_names, new_names))

@@ -22,6 +22,7 @@ from pia_changes.diff.text import (LIST_JOIN, cosmetic_key, list_change, option_
 from pia_changes.text.wareki import parse_date
 
 MATCH_THRESHOLD = 0.6  # least similarity for two differently named entries to be the same one
+_SLACK = 1e-9  # floors told to rapidfuzz a little low: a score at a floor is not lost to rounding
 
 __all__ = ["diff", "diff_data", "align_entries", "entry_name", "leaf_change", "legacy_edits",
            "MATCH_THRESHOLD"]
@@ -206,21 +207,24 @@ def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list
                    pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     paired_old = {i for i, _ in pairs}
     paired_new = {j for _, j in pairs}
-    left_old = [i for i in range(len(olds)) if i not in paired_old]
-    left_new = [j for j in range(len(news)) if j not in paired_new]
-    old_texts = {i: _flat(olds[i]) for i in left_old}
-    new_texts = {j: _flat(news[j]) for j in left_new}
-    old_keys = {i: option_key(old_names[i]) for i in left_old if old_names[i]}
-    new_keys = {j: option_key(new_names[j]) for j in left_new if new_names[j]}
+    # (index, text, name key or None when unnamed)
+    left_old = [(i, _flat(olds[i]), option_key(old_names[i]) if old_names[i] else None)
+                for i in range(len(olds)) if i not in paired_old]
+    left_new = [(j, _flat(news[j]), option_key(new_names[j]) if new_names[j] else None)
+                for j in range(len(news)) if j not in paired_new]
     scored = []
-    for i in left_old:
-        for j in left_new:
-            named = i in old_keys and j in new_keys
-            # named: the mean with the names' similarity (at most 1) reaches the threshold only
-            # when the contents reach 2 × threshold − 1
-            score = similarity(old_texts[i], new_texts[j], 2 * MATCH_THRESHOLD - 1 if named else MATCH_THRESHOLD)
-            if named:
-                score = (score + similarity(old_keys[i], new_keys[j])) / 2
+    for i, old_text, old_key in left_old:
+        for j, new_text, new_key in left_new:
+            if old_key is not None and new_key is not None:
+                # the mean with the names' similarity reaches the threshold only when the contents
+                # reach 2 × threshold − that: rapidfuzz, told so, gives up early on the rest
+                names = similarity(old_key, new_key)
+                floor = 2 * MATCH_THRESHOLD - names
+                if floor > 1 + _SLACK:
+                    continue
+                score = (similarity(old_text, new_text, max(floor - _SLACK, 0.0)) + names) / 2
+            else:
+                score = similarity(old_text, new_text, MATCH_THRESHOLD)
             if score >= MATCH_THRESHOLD:
                 scored.append((-score, abs(i - j), i, j))
     scored.sort()
@@ -247,16 +251,18 @@ def entry_name(group: Node, entry: object) -> str:
         if not isinstance(value, dict):
             return ""
         value = value.get(key)
+    if type(value) is str:
+        return value.strip()
     return "" if _empty(value) else _show(value).strip()
 
 
 def _flat(value: object) -> str:
     """All the text of an entry, one value a line, for similarity."""
     if isinstance(value, dict):
-        return "\n".join(_flat(v) for v in value.values() if not _empty(v))
-    if isinstance(value, list):
-        return "\n".join(_flat(v) for v in value if not _empty(v))
-    return "" if value is None else str(value)
+        value = value.values()
+    elif not isinstance(value, list):
+        return "" if value is None else str(value)
+    return "\n".join([v if type(v) is str else _flat(v) for v in value if not _empty(v)])
 
 
 # --- leaves ------------------------------------------------------------------------------------

@@ -279,7 +279,7 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     old entry with every new one)."""
     if not a and not b:
         return 1.0
-    ratio = _rapid_ratio()
+    ratio = _RATIO or _rapid_ratio()
     if ratio is not None:
         return ratio(a, b, score_cutoff=floor * 100.0) / 100.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
@@ -288,10 +288,14 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     return matcher.ratio()
 
 
-@lru_cache(maxsize=None)
+_RATIO = None  # rapidfuzz's ratio once imported: pairing renamed entries calls it hundreds of times
+
+
 def _rapid_ratio():
+    global _RATIO
     try:
         from rapidfuzz.fuzz import ratio
     except ImportError:  # pragma: no cover - only where rapidfuzz is absent
         return None
+    _RATIO = ratio
     return ratio
