@@ -6,6 +6,7 @@ the place, not the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pia_changes.diff.text import opcodes
 
@@ -13,14 +14,17 @@ _WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ\u30a1-\u30fa\u30f
 _WORD_RUN = re.compile(_WORD_CHAR.pattern + "{2,}")
 
 
-def edits(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+@lru_cache(maxsize=64)
+def edits(a: str, b: str) -> tuple[tuple[str, int, int, int, int], ...]:
     """The edits from A to B, aligned between their common head and tail only: a long text
-    edited in one place costs the place, not the text."""
+    edited in one place costs the place, not the text. Kept for the last texts: each rule that
+    reads a change asks again."""
     head, tail = common_ends(a, b)
     middle = opcodes(a[head:len(a) - tail], b[head:len(b) - tail])
-    return [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle if tag != "equal"]
+    return tuple((tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle if tag != "equal")
 
 
+@lru_cache(maxsize=64)
 def common_ends(a: str, b: str) -> tuple[int, int]:
     """How many characters A and B share at the start, and then at the end. Found by halving,
     comparing slices: a character loop took 40 µs a call on the texts of a 全項目評価書, and the

@@ -159,6 +159,7 @@ class ChunkParser:
         self.memo: dict[tuple[bytes, int], tuple] = {}   # (digest, depth or -1-depth) → result
         self.last: dict[tuple, tuple[bytes, tuple]] = {}  # (path, position) → the previous version's block
         self.blocks: dict[tuple, list[bytes]] = {}  # (path, kind) → the children of its previous version
+        self.heads: dict[tuple[bytes, int], object] = {}  # (`key:` line, depth) → its key: each version re-splits the blocks it changed
         self.splits = self.leaves = 0
 
     def parse(self, raw: bytes) -> Tree | None:
@@ -312,17 +313,11 @@ class ChunkParser:
         if nl < 0:
             raise _Unsplittable
         head = chunk[:nl].rstrip(b" ")
-        if not head.endswith(b":") or b"#" in head or b"&" in head or b"!" in head:
+        key = self.heads.get((head, depth), _UNSEEN)
+        if key is _UNSEEN:
+            key = self.heads[(head, depth)] = self._head_key(head, depth)
+        if key is _UNSPLITTABLE:
             raise _Unsplittable
-        root = self._compose(head)
-        if (not isinstance(root, yaml.MappingNode) or len(root.value) != 1
-                or not isinstance(root.value[0][1], yaml.ScalarNode) or root.value[0][1].value != ""
-                or root.value[0][1].tag != "tag:yaml.org,2002:null"):
-            raise _Unsplittable
-        keyed, _ = self._build("mapping", root, depth)
-        if len(keyed) != 1:
-            raise _Fallback
-        key = next(iter(keyed))
         first = _content_line(chunk, nl + 1)
         if first < 0:
             raise _Unsplittable
@@ -343,6 +338,20 @@ class ChunkParser:
             rel.add(prefix[cut:], offset, sub_cut - cut, sub)
         self.splits += 1
         return key, value, rel
+
+    def _head_key(self, head: bytes, depth: int) -> object:
+        """The key of a `key:` line opening a nested block, or _UNSPLITTABLE."""
+        if not head.endswith(b":") or b"#" in head or b"&" in head or b"!" in head:
+            return _UNSPLITTABLE
+        root = self._compose(head)
+        if (not isinstance(root, yaml.MappingNode) or len(root.value) != 1
+                or not isinstance(root.value[0][1], yaml.ScalarNode) or root.value[0][1].value != ""
+                or root.value[0][1].tag != "tag:yaml.org,2002:null"):
+            return _UNSPLITTABLE
+        keyed, _ = self._build("mapping", root, depth)
+        if len(keyed) != 1:
+            raise _Fallback
+        return next(iter(keyed))
 
     def _split_entry(self, chunk: bytes, indent: int, path: Path_, depth: int):
         """A large entry whose first line is `- key: …`: its mapping, split like any other."""
@@ -383,5 +392,7 @@ class ChunkParser:
 
 
 _SPACES = re.compile(rb" *")
+_UNSEEN = object()
+_UNSPLITTABLE = object()
 _DEEP_LINE = b"\n" + b" " * (_MAX_DEPTH * 32)
 _FLOW_BYTES = re.compile(rb"[\[{]\s*[\[{]")
