@@ -97,8 +97,10 @@ def test_important_change_declared_after_is_an_error_that_strict_fails_on(repo):
     [row] = git_rows(data)
     assert (row["timing"], row["important"]) == ("事後", True)
     found = kinds(data)
-    assert [f["level"] for f in found["declared_after"]] == ["error"]
-    assert [(f["commit"], f["item_id"]) for f in found["declared_after"]] == [(row["commit"], row["item_id"])]
+    assert [(f["level"], f["commit"], f["item_id"], f["message"]) for f in found["declared_after"]] == [(
+        "error", row["commit"], row["item_id"],
+        (f"{row['item']}: 重要な変更がコミットで事後と宣言されています（変更日 2025-01-02）。"
+         "重要な変更は事前に提出しなければなりません"))]
     assert "important_after" not in found  # declared_after replaces it for that row
     assert repo.cli("generate", PATH, "--strict").exit_code == 1
 
@@ -120,7 +122,7 @@ def test_submission_tags_follow_a_git_mv_and_unknown_stems_are_reported(repo):
     repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
     repo.git("tag", "submitted/kaigo/2025-02-01")
     repo.git("mv", PATH, "assessments/kaigo-hoken.yaml")
-    repo.commit("ファイル名の変更")
+    renamed = repo.commit("ファイル名の変更")
     repo.git("tag", "submitted/kaigi/2025-02-02")  # a typo
     data = repo.cli("generate", "assessments/kaigo-hoken.yaml", "--format", "json")
     result = json.loads(data.stdout)
@@ -128,7 +130,11 @@ def test_submission_tags_follow_a_git_mv_and_unknown_stems_are_reported(repo):
     assert (row["submitted"], row["timing"]) == (True, "事前")
     found = kinds(result)
     assert "important_unsubmitted" not in found
-    assert [f["message"].split(" ")[1] for f in found["unmatched_tag"]] == ["submitted/kaigi/2025-02-02"]
+    # a warning about the tag (its name is the item), on the commit it points to, saying how to fix it
+    assert [(f["level"], f["commit"], f["item_id"], f["message"]) for f in found["unmatched_tag"]] == [(
+        "warning", renamed, "submitted/kaigi/2025-02-02",
+        ("提出タグ submitted/kaigi/2025-02-02 はどの評価書にも当たりません（submitted/<評価書のファイル名（拡張子なし）>/"
+         "YYYY-MM-DD の形にしてください。改名した評価書は pia-changes.toml の former_names に旧名を書いてください）"))]
     log = repo.cli("log", "assessments/kaigo-hoken.yaml").stdout
     assert "submitted/kaigo/2025-02-01" in log
 
@@ -146,10 +152,50 @@ def test_a_rename_git_cannot_detect_is_declared_with_former_names(repo):
     repo.commit("事務の内容\n\n変更日: 2025-06-01", {"assessments/hoken.yaml": rewritten.replace("被保険者の資格の管理", "被保険者資格の管理", 1)})
     undeclared = json.loads(repo.cli("generate", "--format", "json").stdout)
     assert "unmatched_tag" in {f["kind"] for t in undeclared for f in t["findings"]}
+    assert last_submission(repo) is None
     repo.commit("旧名を宣言", {"pia-changes.toml": '[assessment."assessments/hoken.yaml"]\n'
                                                    'former_names = ["assessments/kaigo.yaml"]\n'})
     declared = json.loads(repo.cli("generate", "--format", "json").stdout)
     assert "unmatched_tag" not in {f["kind"] for t in declared for f in t["findings"]}
+    assert last_submission(repo) == "2025-02-01"  # the tag of the old name is hoken.yaml's submission
+    # the old name counts only where the file had no history of its own: a tag under the old name
+    # made after the rename names no file there, and submits nothing of hoken.yaml
+    repo.git("tag", "submitted/kaigo/2025-05-01")
+    assert last_submission(repo) == "2025-02-01"
+    assert [r["submitted"] for t in json.loads(repo.cli("generate", "--format", "json").stdout)
+            for r in git_rows(t)] == [False]
+
+
+def last_submission(repo: Repo) -> str | None:
+    """`status`'s date of the last submission of the repository's one assessment."""
+    [status] = json.loads(repo.cli("status", "--format", "json").stdout)
+    return status["last_submission"]
+
+
+def test_a_repository_wide_tag_submits_the_assessment_and_the_files_own_tags_after_it_count(repo):
+    """`submitted/YYYY-MM-DD` submits every assessment (README: Git conventions); it does not end
+    the reading of the tags: the file's own tag dated after it submits the next change."""
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "submitted/2025-02-01")
+    repo.commit("保管場所の変更\n\n変更日: 2025-06-01",
+                {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1).replace(ROOM, DATA_CENTRE)})
+    repo.git("tag", "submitted/kaigo/2025-05-01")
+    data = table(repo)
+    assert [(r["change_date"], r["important"], r["submitted"], r["timing"]) for r in git_rows(data)] == [
+        ("2025-03-01", False, True, "事前"), ("2025-06-01", True, True, "事前")]
+    assert "important_unsubmitted" not in kinds(data) and "important_after" not in kinds(data)
+
+
+def test_an_earlier_tag_of_another_assessment_does_not_hide_this_ones(repo):
+    """Tags are read oldest first (by the date in the name): one of another assessment of the
+    repository, dated before this one's, is passed over and this one's still submits."""
+    repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1),
+                                                  "assessments/choju.yaml": KAIGO})
+    repo.git("tag", "submitted/choju/2025-02-01")
+    repo.git("tag", "submitted/kaigo/2025-02-15")
+    data = table(repo)
+    assert [(r["change_date"], r["submitted"], r["timing"]) for r in git_rows(data)] == [("2025-03-01", True, "事前")]
+    assert "unmatched_tag" not in kinds(data)
 
 
 def test_a_tag_on_a_commit_where_the_assessment_was_deleted_submits_nothing(repo):
@@ -181,7 +227,8 @@ def test_a_tag_is_backdated_only_more_than_seven_days_after_its_date(repo, tagge
     assert bool(messages) is backdated
     assert all((f["commit"], f["item_id"]) == (repo.head(), "submitted/kaigo/2025-02-01") for f in found)
     if backdated:  # the message gives the day it names, how late and when it was made
-        assert "名前の日付 2025-02-01 の 8 日後（2025-02-09）に作られています" in messages[0]
+        assert messages == [("提出タグ submitted/kaigo/2025-02-01 は名前の日付 2025-02-01 の 8 日後（2025-02-09）に"
+                             "作られています。提出日の記録を確認してください")]
 
 
 def test_the_threshold_warning_names_the_crossing_row_and_no_other(repo):
@@ -192,7 +239,11 @@ def test_the_threshold_warning_names_the_crossing_row_and_no_other(repo):
     data = table(repo)
     users = [r["item_id"] for r in git_rows(data) if r["item_id"].endswith("users_count")]
     found = kinds(data)["threshold"]
-    assert [(f["level"], f["item_id"]) for f in found] == [("warning", users[0])]
+    [row] = [r for r in git_rows(data) if r["item_id"] == users[0]]
+    assert "取扱者数が500人以上" in row["review_reason"]
+    # the message is the row's label and why the crossing matters (the classifier's review reason)
+    assert [(f["level"], f["commit"], f["item_id"], f["message"]) for f in found] == [
+        ("warning", row["commit"], users[0], f"{row['item']}: {row['review_reason']}")]
 
 
 # ---- 4. the table never runs backwards ----------------------------------------------------------

@@ -25,6 +25,7 @@ DEPT = ("部署: 川口市 福祉部 介護保険課", "部署: 川口市 福祉
 HEAD = ("所属長の役職名: 介護保険課長", "所属長の役職名: 介護保険推進課長")
 ROOM = ("生体認証を行っている電算機室の", "外部データセンターの")  # 保管場所 (※) moved: 重要
 STORAGE = "II/file[介護保険情報ファイル]/storage_place"
+STORAGE_LABEL = "Ⅱ 特定個人情報ファイルの概要 > （1）介護保険情報ファイル > 6. 特定個人情報の保管・消去 > 保管場所"
 
 
 def edited(*pairs: tuple[str, str]) -> str:
@@ -77,12 +78,15 @@ def test_a_reason_trailer_is_the_printed_explanation_of_every_change_it_covers()
 def test_submitted_on_the_change_date_is_after(tmp_path, tag, timing, late):
     repo = Repo(tmp_path / "repo")
     repo.commit("基準の版", {PATH: KAIGO})
-    repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
+    sha = repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
     repo.git("tag", f"submitted/kaigo/{tag}")
     data = json.loads(repo.cli("generate", PATH, "--format", "json").stdout)
     (row,) = [r for r in data["rows"] if r["source"] == "git"]
     assert (row["important"], row["submitted"], row["timing"]) == (True, True, timing)
-    assert ("important_after" in {f["kind"] for f in data["findings"]}) is late
+    late_ones = [(f["level"], f["commit"], f["item_id"], f["message"]) for f in data["findings"]
+                 if f["kind"] == "important_after"]
+    assert late_ones == ([("error", sha, STORAGE, f"{STORAGE_LABEL}: 重要な変更が事後に提出されています（変更日 2025-06-01）")]
+                         if late else [])
 
 
 # ---- a warm run prints what a cold one does (Decisions 2026-12-06: Caches hold data) -------------
@@ -114,6 +118,7 @@ def test_a_deferred_rows_finding_gives_the_decision_instruction_once(tmp_path):
     assert (row["important"], row["needs_review"]) == (True, True)
     (finding,) = [f for f in data["findings"] if f["kind"] == "unresolved_review"]
     assert (finding["commit"], finding["item_id"]) == (row["commit"], row["item_id"])
+    assert finding["message"].startswith(f"{row['item']}: 対策の回数・期間が増えています。"), finding["message"]
     assert "「判定: 非重要（リスク軽減）」" in finding["message"]
     assert finding["message"].count("確定してください") == 1, finding["message"]
 
@@ -184,9 +189,16 @@ def test_an_unsubmitted_important_change_warns_when_near_and_is_an_error_once_in
     repo = Repo(tmp_path / "repo")
     repo.commit("基準の版", {PATH: KAIGO})
     sha = repo.commit("保管場所の変更\n\n変更日: 2025-06-01", {PATH: edited(ROOM)})
-    assert findings_on(repo, today).get("important_unsubmitted") == levels
-    for finding in findings_on(repo, today, full=True).get("important_unsubmitted", []):
-        assert (finding.commit, finding.item_id) == (sha, STORAGE)  # what it is about: its id follows
+    found = [(f.kind, f.level, f.commit, f.item_id, f.message)
+             for kind in findings_on(repo, today, full=True).values() for f in kind]
+    # what it is about (its commit and item), and nothing else: a 重要な変更 of a ※ item needs no 判定,
+    # so it is no unresolved_review
+    assert found == [("important_unsubmitted", level, sha, STORAGE, f"{STORAGE_LABEL}: {UNSUBMITTED[level]}")
+                     for level in levels or []]
+
+
+UNSUBMITTED = {"warning": "重要な変更の変更日 2025-06-01 が近づいています。事前に提出してください",
+               "error": "重要な変更の変更日 2025-06-01 を過ぎましたが、事前の提出がありません"}
 
 
 def test_five_years_after_the_latest_reevaluation_is_a_warning(tmp_path):
@@ -195,13 +207,25 @@ def test_five_years_after_the_latest_reevaluation_is_a_warning(tmp_path):
     repo.git("tag", "-a", "submitted/kaigo/2025-01-01", "-m", "再実施の提出\n\n種別: 再実施")
     # the document's own 基礎項目評価 実施日 (2025-09-05 in seed 004) counts too: the later one runs the clock
     assert "five_years" not in findings_on(repo, dt.date(2030, 9, 5))
-    assert findings_on(repo, dt.date(2030, 9, 6))["five_years"] == ["warning"]
+    found = findings_on(repo, dt.date(2030, 9, 6), full=True)["five_years"]
+    assert [(f.level, f.commit, f.item_id, f.message) for f in found] == [
+        ("warning", None, None, "前回の評価の実施（2025-09-05）から5年を経過しています。再実施に努めてください（規則第15条）")]
 
 
 # ---- how trailers are read --------------------------------------------------------------------------
 
-def test_trailers_written_with_windows_line_ends_are_read():
-    trailers = parse_trailers("保管場所の変更\r\n\r\n変更日: 2025-06-01\r\n提出時期: 事前\r\n")
+@pytest.mark.parametrize("end", ["\r\n", "\r"])  # Windows; a lone CR (old Mac OS) is a line end too
+def test_trailers_written_with_windows_line_ends_are_read(end):
+    trailers = parse_trailers(f"保管場所の変更{end}{end}変更日: 2025-06-01{end}提出時期: 事前{end}")
+    assert (trailers.change_date, trailers.timing, trailers.problems) == (dt.date(2025, 6, 1), "事前", [])
+
+
+def test_git_comment_lines_are_skipped_among_and_after_the_trailers():
+    # the file the commit-msg hook reads: a commit template's comment among the trailers, git's own
+    # comments after them; neither ends the trailers nor is the last paragraph
+    trailers = parse_trailers("保管場所の変更\n\n変更日: 2025-06-01\n# 提出時期: 事前 か 事後\n提出時期: 事前\n\n"
+                              "# Please enter the commit message for your changes. Lines starting\n"
+                              "# with '#' will be ignored, and an empty message aborts the commit.\n#\n")
     assert (trailers.change_date, trailers.timing, trailers.problems) == (dt.date(2025, 6, 1), "事前", [])
 
 
@@ -225,6 +249,8 @@ def test_an_indented_line_continues_only_a_trailer_of_ours():
     assert (trailers.reason, trailers.change_date, trailers.problems) == ("移設に伴う。", dt.date(2025, 6, 1), [])
     wrapped = parse_trailers("保管場所の変更\n\n説明: 外部データセンターへの\n  移設に伴う。")
     assert wrapped.reason == "外部データセンターへの\n移設に伴う。"
+    one_space = parse_trailers("保管場所の変更\n\n説明: 外部データセンターへの\n 移設に伴う。")  # as git folds them
+    assert one_space.reason == "外部データセンターへの\n移設に伴う。"
 
 
 def test_an_item_named_with_brackets_and_latin_letters_is_read_whole():
