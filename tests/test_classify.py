@@ -452,3 +452,101 @@ def _element(text: str, piece: str) -> bool:
 ])
 def test_a_whole_list_element_has_an_edge_within_four_characters_on_each_side(text, piece, whole):
     assert _element(text, piece) is whole
+
+
+# ---- what a proposed exemption tells the person who settles it, word for word -------------------
+
+_TAKEN, _NARROWER = "リスクが明らかに軽減されたか確認してください。", "リスクが明らかに軽減されるか確認してください。"
+
+
+@pytest.mark.parametrize(("item", "form", "review"), [
+    (lambda: change("全項目", "III/file/acquire_r1_sufficient", "十分である", "特に力を入れている"), "全項目",
+     "「十分である」から「特に力を入れている」への変更です。" + _TAKEN),
+    (lambda: change("全項目", "III/file/use_r2_auth", "行っていない", "行っている"), "全項目",
+     "「行っていない」から「行っている」への変更です。" + _TAKEN),
+    (lambda: change("全項目", "II/file/entrust_flag", "委託する", "委託しない"), "全項目",
+     "「委託する」から「委託しない」への変更です。取扱いの範囲が狭まり" + _NARROWER),
+    (lambda: change("全項目", "II/file/scope", cell(ROWS[("001", 7)]["after"]), cell(ROWS[("001", 7)]["before"])), "全項目",
+     "記載の削除のみで範囲が狭まっています。取扱いの範囲が縮小し" + _NARROWER),
+    (lambda: change("重点項目", "III/audit", ["自己点検"], ["自己点検", "外部監査", "内部監査"]), "重点項目",
+     "対策の追加（内部監査・外部監査）のみです。" + _NARROWER),
+    (lambda: change("重点項目", "III/other_measures", "職員に研修を行う。", "職員に研修を行う。書類は施錠できる書庫に保管し、入退室を記録する。"),
+     "重点項目", "対策の記載（入退室・施錠・記録）の追加のみです。" + _NARROWER),
+    (lambda: change("重点項目", "III/file/acquire_other_risks", None, "申請書の記載内容は、受付の後に別の職員が改めて確かめる。"),
+     "重点項目", "対策の記載の追加のみです。" + _NARROWER),
+    (lambda: change("全項目", "III/file/use_r2_auth_method", "IDとパスワードによる認証を行う。",
+                    "IDとパスワードによる二要素認証を実施し、操作を監視する。"),
+     "全項目", "対策が強化されています（二要素・監視）。" + _NARROWER),
+    (lambda: change("重点項目", "III/education_method", "研修を年2回実施する。", "研修を年4回実施する。"), "重点項目",
+     "対策の回数・期間が増えています。" + _NARROWER),
+    (lambda: published("004", 41, "重点項目", "I/mynumber_basis"), "重点項目",
+     "番号法の別表から後継の命令等への根拠規定の書換え（法令改正）と推定しました。情報連携・利用事務の追加がないか確認してください。"),
+    (lambda: published("001", 51, "全項目", "annex1"), "全項目",
+     "組織名の変更と推定しました。組織改正による名称変更であれば pia-changes.toml の [organisation] renames に"
+     "登録すると自動で判定されます。"),
+    (lambda: change("重点項目", "I/mynumber_basis", "番号法第9条第1項 別表第一の68の項", "番号法第9条第1項 別表第一の69の項"), "重点項目",
+     "条・項・号の番号だけが変わっています。法令改正による番号の移動か、利用事務の差替えかを確認してください。"),
+    (lambda: published("004", 14, "重点項目", "III/file/network_r5_measure"), "重点項目",
+     "国の記載例に合わせた記載の変更と推定しました（内容の追加なし）。記載例との一致を確認してください。"),
+], ids=["choice_up", "measure_taken", "entrust_stopped", "scope_narrowed", "ticks_added", "measure_words_added",
+        "measure_item_filled", "strengthened", "done_more", "law_table", "org_rename", "law_numbers", "national"])
+def test_a_proposed_exemption_says_what_it_saw(item, form, review):
+    result = judge(item(), form)
+    assert (result.important, result.needs_review) == (True, True)
+    assert result.review_reason.startswith(review + " "), result.review_reason
+
+
+def test_a_list_marker_rewritten_with_its_spacing_is_a_typo_kind_correction():
+    text = "中間サーバー・プラットフォームの運用に携わる職員に教育を実施している。"
+    result = judge(change("重点項目", "III/education_method", "① " + text, "・" + text), "重点項目")
+    assert (result.important, result.reason_code) == (False, "typo")
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [
+    ("III/education_method", "研修を年2回実施する。", "点検を年4回実施する。"),   # a number up, but another measure
+    ("III/other_measures", "操作ログを記録する。", "操作ログを記録し、暗号化はしない。"),  # a measure word, negated
+])
+def test_a_measure_changed_as_well_as_done_more_or_named_is_no_reduction(path, before, after):
+    result = judge(change("重点項目", path, before, after), "重点項目")
+    assert (result.important, result.reason_code, result.needs_review) == (True, "important_item", False)
+
+
+# ---- organisation names: which swaps are a rename, which a person must confirm ------------------
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    # the same 課 renamed after a 、 keeps its stem: 組織改正, with confidence
+    ("II/file/users_dept", "住民票担当、市民課", "住民票担当、市民窓口課", (False, "org_rename", False)),
+    # a ministry inside a longer word (its terminal): proposed for a person to confirm
+    ("II/file/users_dept", "法務省情報連携端末により照会する", "出入国在留管理庁情報連携端末により照会する",
+     (True, "important_item", True)),
+    # a 部 renamed and a 係 added: not one body renamed; a person confirms
+    ("II/file/users_dept", "福祉部介護保険課", "健康福祉部介護保険課高齢係", (True, "important_item", True)),
+    # an organisation replaced by a system is no 組織改正 at all
+    ("II/file/users_dept", "介護保険課", "介護保険システム", (True, "important_item", False)),
+    # another company with a department of the same name: a new contractor, not a rename
+    ("II/file/entrust/contractor", "ABC株式会社情報システム部", "XYZ株式会社情報システム部", (False, "other_item", False)),
+])
+def test_which_organisation_swaps_are_a_rename(path, before, after, expected):
+    result = judge(change("全項目", path, before, after), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == expected
+
+
+def test_an_organisation_for_a_person_is_no_rename():
+    result = judge(change("全項目", "II/file/users_dept", "介護保険課", "介護保険担当者"), "全項目")
+    assert (result.important, result.reason_code, result.needs_review) == (True, "important_item", False)
+
+
+@pytest.mark.parametrize(("filler", "renamed"), [(71, True), (72, False)])
+def test_a_rename_spans_at_most_eighty_characters_from_first_to_last_edit(filler, renamed):
+    """ORG_STRETCH_MAX: the same 課 renamed at both ends of a text, 80 characters apart and 81."""
+    middle = ("、住民票の写し等の交付事務を行う" * 5)[:filler]
+    before, after = (f"{name}{middle}{name}" for name in ("介護保険課", "介護保険推進課"))
+    result = judge(change("全項目", "II/file/users_dept", before, after), "全項目")
+    assert (result.reason_code == "org_rename") is renamed
+
+
+def test_final_long_vowels_dropped_in_four_words_are_a_typo_kind_correction():
+    """More places than a typo's three, but the wording key drops a katakana word's final ー."""
+    before = "サーバーとコンピューターのフォルダーをユーザーが使う。"
+    result = judge(change("重点項目", "III/other_measures", before, "サーバとコンピュータのフォルダをユーザが使う。"), "重点項目")
+    assert (result.important, result.reason_code) == (False, "typo")

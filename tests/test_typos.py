@@ -83,3 +83,23 @@ def test_slips_far_apart_are_each_a_small_edit():
     typo = edit(edit(CLOUD, "地方公共団体に業務", "地方公共団体にに業務"), "対応するものとする", "対応するものとするる")
     assert is_typo(CLOUD, typo)
     assert is_typo(typo, CLOUD)
+
+
+def test_a_word_typed_twice_at_the_texts_start_is_a_typo():
+    text = "全ての住民の情報を保有し、住民票に記載されている住民全員の記録を常に正確に更新・管理・提供する。"
+    assert is_typo("全て" + text, text)
+
+
+def test_a_few_characters_means_at_most_three_places():
+    """TYPO_MAX_EDITS: three slips far apart are a typo, a fourth makes it a rewrite."""
+    three = edit(edit(edit(CLOUD, "場合は、", "場合はは、"), "団体に業務", "団体にに業務"), "対応するもの", "対応するるもの")
+    assert is_typo(CLOUD, three)
+    assert not is_typo(CLOUD, edit(three, "提供するASP", "提供するるASP"))
+
+
+@pytest.mark.parametrize(("old", "new", "typo"), [
+    ("年次研修を行うこと", "年次研修をを行うこと", True),   # one character in ten: a typo
+    ("年次研修を行う", "年次研修をを行う", False),          # …in seven: the text is too short to tell
+])
+def test_the_text_must_be_ten_times_as_long_as_the_slip(old, new, typo):
+    assert is_typo(old, new) is typo

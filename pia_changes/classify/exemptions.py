@@ -211,7 +211,7 @@ def _choice_improved(node: Node, labels, a: str, b: str, old, new) -> str | None
     if ia is None or ib is None or ia == ib:
         return None
     was, now = node.options[ia], node.options[ib]
-    ranked = all(("特に力を入れ" in o or "十分" in o) for o in (was, now)) and "特に力を入れ" in node.options[0]
+    ranked = "特に力を入れ" in node.options[0]  # the scale of リスクへの対策は十分か, best first
     taken = "ない" in was and "ない" not in now and now.endswith(MEASURE_VERBS) and _is_measure_item(node, labels)
     if not (ranked and ib < ia or taken):
         return None
