@@ -17,7 +17,7 @@ from pia_changes.classify.rules import (
     DEFAULT_WORDING, PROCEDURE_CORRECTION, PROCEDURE_JUTEN, PROCEDURE_ZENKOUMOKU, REVIEW_MARK,
     ClassifyContext, band_lower_bound, classify, parse_decision,
 )
-from pia_changes.classify.exemptions import _whole_element
+from pia_changes.classify.exemptions import _national_rewording, _whole_element
 from pia_changes.config import Config
 from pia_changes.errors import PiaError
 from pia_changes.forms import Node, load_form
@@ -550,3 +550,19 @@ def test_final_long_vowels_dropped_in_four_words_are_a_typo_kind_correction():
     before = "サーバーとコンピューターのフォルダーをユーザーが使う。"
     result = judge(change("重点項目", "III/other_measures", before, "サーバとコンピュータのフォルダをユーザが使う。"), "重点項目")
     assert (result.important, result.reason_code) == (False, "typo")
+
+
+# ---- a 記載例 part reworded: short words swapped or dropped, nothing added ------------------------
+
+_NETWORK = ("Ⅲ リスク対策", "6. 情報提供ネットワークシステムとの接続")
+
+
+@pytest.mark.parametrize(("length", "reworded"), [(30, True), (31, False)])
+def test_a_rewording_replaces_at_most_thirty_characters_in_one_place(length, reworded):
+    # characters the new text does not share, so that the alignment replaces them in one piece
+    phrase = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥春夏秋冬東西南北天地"[:length]
+    assert _national_rewording(_NETWORK, f"中間サーバーでは、{phrase}を行う。", "中間サーバーでは、山川を行う。") is reworded
+
+
+def test_a_rewording_that_brings_a_negation_in_is_none():
+    assert not _national_rewording(_NETWORK, "中間サーバーでは、照合を必ず行う。", "中間サーバーでは、照合を行わない。")

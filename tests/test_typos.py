@@ -95,6 +95,11 @@ def test_a_few_characters_means_at_most_three_places():
     three = edit(edit(edit(CLOUD, "場合は、", "場合はは、"), "団体に業務", "団体にに業務"), "対応するもの", "対応するるもの")
     assert is_typo(CLOUD, three)
     assert not is_typo(CLOUD, edit(three, "提供するASP", "提供するるASP"))
+    # …and five characters in all: three places of two kana each are six
+    six = edit(edit(edit(CLOUD, "事象の場合は", "事象のその場合は"), "対応するもの", "対応をもするもの"),
+               "提供するASP", "提供するそのASP")
+    assert not is_typo(CLOUD, six)
+    assert is_typo(CLOUD, edit(edit(CLOUD, "事象の場合は", "事象のその場合は"), "対応するもの", "対応をもするもの"))
 
 
 @pytest.mark.parametrize(("old", "new", "typo"), [
