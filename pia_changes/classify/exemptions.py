@@ -11,6 +11,7 @@ municipalities nobody here has seen.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from pia_changes.forms import Node
@@ -293,6 +294,7 @@ def _measure_strengthened(node: Node, labels, a: str, b: str, old, new) -> str |
     return f"対策が強化されています（{'・'.join(sorted(gained))}）。リスクが明らかに軽減されるか確認してください。"
 
 
+@lru_cache(maxsize=256)  # each rule that reads a change asks for the same texts' keys
 def _wording_key(text: str) -> str:
     """Text without list markers, final 長音 of katakana words, punctuation and spacing."""
     text = _CHOUON.sub("", text)

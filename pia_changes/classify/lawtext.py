@@ -11,6 +11,7 @@ from __future__ import annotations
 from pia_changes.text.normalise import squeeze
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 
 _KANJI_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
@@ -39,6 +40,7 @@ def _kanji_to_int(text: str) -> int:
     return total + digit
 
 
+@lru_cache(maxsize=256)  # each rule that reads a change asks for the same texts' keys
 def _plain(text: str) -> str:
     text = squeeze(text)
     text = _BANGO_TITLE.sub("番号法", text)
@@ -46,6 +48,7 @@ def _plain(text: str) -> str:
     return _ARTICLE.sub(lambda m: f"第#{m.group(1)}", text)
 
 
+@lru_cache(maxsize=256)  # each rule that reads a change asks for the same texts' keys
 def _tables(text: str) -> str:
     text = text.replace("別表第2における", "表における")  # (別表第二における情報提供の根拠) → (表における…)
     text = _TABLE2_ORDINANCE.sub("〈別表第二〉", text)
