@@ -566,3 +566,15 @@ def test_a_rewording_replaces_at_most_thirty_characters_in_one_place(length, rew
 
 def test_a_rewording_that_brings_a_negation_in_is_none():
     assert not _national_rewording(_NETWORK, "中間サーバーでは、照合を必ず行う。", "中間サーバーでは、照合を行わない。")
+
+
+@pytest.mark.parametrize(("after", "personnel"), [
+    ("介護保険課長 山田太郎", True),
+    ("介護保険課長 アレクサンドラミハイロワ", True),    # a name of twelve characters
+    ("介護保険課長 アレクサンドラ・ミハイロワ", False),  # thirteen: more than a name
+    ("介護保険課長 第2係長", False),                      # a number: no person's name
+    ("山田太郎", False),                                  # the title gone
+])
+def test_personnel_is_one_named_person_for_another_under_the_same_title(after, personnel):
+    result = judge(change("重点項目", "I/dept_head", "介護保険課長 藤波康彰", after), "重点項目")
+    assert (result.reason_code == "personnel") is personnel

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pia_changes.classify.exemptions import is_typo
+from pia_changes.classify.textedits import common_ends, whole_word_within
 
 CLOUD = ("また、ガバメントクラウドに起因しない事象の場合は、地方公共団体に業務アプリケーションサービスを提供する"
          "ASP又はガバメントクラウド運用管理補助者が対応するものとする。")
@@ -108,3 +109,30 @@ def test_a_few_characters_means_at_most_three_places():
 ])
 def test_the_text_must_be_ten_times_as_long_as_the_slip(old, new, typo):
     assert is_typo(old, new) is typo
+
+
+@pytest.mark.parametrize(("text", "start", "end", "whole"), [
+    ("確認を厳格に行う", 3, 6, True),   # 「厳格に」 taken out or put in: a word
+    ("確認を厳格に行う", 3, 5, True),   # the word alone, a kana after it
+    ("住民を厳格に", 2, 6, True),       # the piece opens with a kana, the word inside it
+    ("厳格に行う", 0, 3, True),         # at the text's start
+    ("住民基本台帳", 2, 4, False),      # 「基本」 inside a compound: 住民基本台帳
+    ("住民基本", 2, 4, False),          # …at the text's end
+    ("住基本", 1, 3, False),            # …one character in
+    ("確認を厳格台帳", 3, 5, False),     # a run that goes on after the piece
+])
+def test_a_whole_word_stands_apart_from_the_words_around_it(text, start, end, whole):
+    assert whole_word_within(text, start, end) is whole
+
+
+def test_common_ends_are_the_longest_shared_head_then_tail():
+    """The classifier aligns only between the common ends: checked against a plain scan."""
+    import random
+    rng = random.Random(25)
+    for _ in range(500):
+        a = "".join(rng.choice("甲乙丙") for _ in range(rng.randrange(0, 12)))
+        b = "".join(rng.choice("甲乙丙") for _ in range(rng.randrange(0, 12)))
+        head = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        ra, rb = a[head:][::-1], b[head:][::-1]
+        tail = next((i for i, (x, y) in enumerate(zip(ra, rb)) if x != y), min(len(ra), len(rb)))
+        assert common_ends(a, b) == (head, tail), (a, b)

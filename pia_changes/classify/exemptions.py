@@ -172,7 +172,8 @@ def formal_exemption(node: Node, a: str, b: str, renames: dict[str, str]) -> Exe
         return Exemption("org_rename")
     if a and b and law_renumbered(a, b, is_typo):
         return Exemption("law_change")
-    if is_typo(a, b) or (a and b and _wording_key(a) == _wording_key(b)):
+    # a box ticked or unticked is a choice made, never a slip, however short its label (その他, 紙)
+    if (node.type != "checkbox" and is_typo(a, b)) or (a and b and _wording_key(a) == _wording_key(b)):
         return Exemption("typo")  # 長音 (サーバー/サーバ), list markers, punctuation: no term changed
     return None
 
