@@ -354,6 +354,12 @@ def test_accident_on_kiso_is_threshold():
     assert (result.important, result.reason_code, result.needs_review) == (True, "threshold", True)
 
 
+def test_on_kiso_only_the_accident_question_reads_あり_as_an_accident():
+    # 特記事項 「なし」 → a plan noted: not the 重大事故 question
+    result = judge(change("基礎項目", "remarks", "なし", "令和8年度にシステム更改の予定あり"), "基礎項目")
+    assert (result.important, result.reason_code) == (False, "other_item")
+
+
 def test_accident_question_of_risk_section_is_no_threshold_004_5():
     # Ⅲ 7 asks about 個人情報 accidents in 3 years: not the しきい値 question
     result = judge(published("004", 5, "重点項目", "III/file/accident"), "重点項目")
