@@ -222,7 +222,7 @@ def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list
                 floor = 2 * MATCH_THRESHOLD - names
                 if floor > 1 + _SLACK:
                     continue
-                score = (similarity(old_text, new_text, max(floor - _SLACK, 0.0)) + names) / 2
+                score = (similarity(old_text, new_text, floor - _SLACK) + names) / 2
             else:
                 score = similarity(old_text, new_text, MATCH_THRESHOLD)
             if score >= MATCH_THRESHOLD:
@@ -325,7 +325,11 @@ def _items(value: object) -> list[str]:
 
 
 def _empty(value: object) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    """null, "", [] and {} alike (not 0 or False): asked of every value the diff walks."""
+    return not value and (value is None or type(value) in _EMPTY_TYPES)
+
+
+_EMPTY_TYPES = (str, list, dict)
 
 
 def _mapping(value: object) -> dict:
