@@ -139,6 +139,27 @@ def test_submission_tags_follow_a_git_mv_and_unknown_stems_are_reported(repo):
     assert "submitted/kaigo/2025-02-01" in log
 
 
+def test_a_tag_under_the_old_name_after_a_rename_is_a_warning_that_it_submits_nothing(repo):
+    """After `git mv`, a tag still named for the old file points where no file has that name: it
+    submits nothing, and says so (the change stays unsubmitted otherwise without a word why)."""
+    repo.git("mv", PATH, "assessments/kaigo-hoken.yaml")
+    repo.commit("ファイル名の変更")
+    renamed_change = repo.commit("事務の内容\n\n変更日: 2025-03-01",
+                                 {"assessments/kaigo-hoken.yaml": KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
+    repo.git("tag", "submitted/kaigo/2025-02-01")  # the old name, on the renamed file's commit
+    data = json.loads(repo.cli("generate", "assessments/kaigo-hoken.yaml", "--format", "json").stdout)
+    [row] = git_rows(data)
+    assert row["submitted"] is False
+    assert [(f["level"], f["commit"], f["item_id"], f["message"]) for f in kinds(data)["unmatched_tag"]] == [(
+        "warning", renamed_change, "submitted/kaigo/2025-02-01",
+        "提出タグ submitted/kaigo/2025-02-01 の指すコミットには kaigo という名前の評価書がなく、何も提出しません"
+        "（改名の後は新しい名前で、評価書のあるコミットにタグを付けてください）")]
+    repo.git("tag", "submitted/kaigo-hoken/2025-02-02")
+    data = json.loads(repo.cli("generate", "assessments/kaigo-hoken.yaml", "--format", "json").stdout)
+    assert [r["submitted"] for r in git_rows(data)] == [True]
+    assert [f["item_id"] for f in kinds(data)["unmatched_tag"]] == ["submitted/kaigo/2025-02-01"]
+
+
 def test_a_rename_git_cannot_detect_is_declared_with_former_names(repo):
     repo.commit("事務の内容\n\n変更日: 2025-03-01", {PATH: KAIGO.replace(JIMU, "被保険者の資格の管理", 1)})
     repo.git("tag", "submitted/kaigo/2025-02-01")

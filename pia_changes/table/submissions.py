@@ -80,5 +80,25 @@ def repository_findings(repo: GitRepo, config: Config, paths: Iterable[str]) -> 
     """The findings about the repository's submission tags as a whole (not one assessment's)."""
     findings = FindingCollector(config.acknowledged)
     tags = repo.tags(config.tag_prefix)
-    tag_findings(tags, known_stems(repo, config, paths), config.tag_prefix, findings)
+    paths = sorted(set(paths))
+    stems = known_stems(repo, config, paths)
+    tag_findings(tags, stems, config.tag_prefix, findings)
+    _submitting_nothing(repo, config, paths, [t for t in tags if t.stem in stems], findings)
     return findings.all()
+
+
+def _submitting_nothing(repo: GitRepo, config: Config, paths: list[str], named: list[SubmissionTag],
+                        findings: FindingCollector) -> None:
+    """A tag whose name some assessment had, but none had at the tagged commit (the old name used
+    after a rename, a tag on a commit before the file existed): it submits nothing, and without a
+    word the change it was meant for stays unsubmitted."""
+    if not named:
+        return
+    repo.preload_ancestry([t.target for t in named])
+    counted = {t.name for path in paths for t in assessment_tags(repo, path, repo.file_revisions(path), named, config)}
+    for tag in named:
+        if tag.name not in counted:
+            findings.add("warning", "unmatched_tag",
+                         f"提出タグ {tag.name} の指すコミットには {tag.stem} という名前の評価書がなく、何も提出しません"
+                         "（改名の後は新しい名前で、評価書のあるコミットにタグを付けてください）",
+                         commit=tag.target, item_id=tag.name)
