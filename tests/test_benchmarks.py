@@ -40,13 +40,12 @@ def test_diff_reports_exactly_the_declared_changes(diff_result):
 
 
 def test_diff_library_against_deepdiff(diff_result):
-    """Each timed call on fresh copies of both trees (issue 29). The target is 80×; the 20
-    declared edits meet it within the slack, the three global renames are not there yet
-    (README, Speed): the test holds what is."""
+    """Each timed call on fresh copies of both trees (issue 29): the target is 80× for the 20
+    declared edits and for the three global renames alike."""
     library = diff_result["library"]
     assert diff_result["targets"]["library"] == 80
     assert library["ratio"] >= diff_result["targets"]["library"] / SLACK, library
-    assert library["many"]["ratio"] >= 20, library
+    assert library["many"]["ratio"] >= diff_result["targets"]["library"] / SLACK, library
 
 
 def test_many_changes_are_each_reported(diff_result):

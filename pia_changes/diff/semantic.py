@@ -8,6 +8,7 @@ with `==` before any work, so a few edits in a 500 KB document cost little more 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -212,30 +213,38 @@ def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list
                 for i in range(len(olds)) if i not in paired_old]
     left_new = [(j, _flat(news[j]), option_key(new_names[j]) if new_names[j] else None)
                 for j in range(len(news)) if j not in paired_new]
-    scored = []
+    # Best first, as if every pair were scored and sorted (a property test holds it to that): each
+    # pair waits with the most its score can be, and its contents are compared only when it comes
+    # first with both entries still free; the pairs of an entry already taken are never compared.
+    waiting = []
     for i, old_text, old_key in left_old:
         for j, new_text, new_key in left_new:
+            names = None
             if old_key is not None and new_key is not None:
-                # the mean with the names' similarity reaches the threshold only when the contents
-                # reach 2 × threshold − that: rapidfuzz, told so, gives up early on the rest
                 names = similarity(old_key, new_key)
-                floor = 2 * MATCH_THRESHOLD - names
-                if floor > 1 + _SLACK:
+                if 2 * MATCH_THRESHOLD - names > 1 + _SLACK:  # even equal contents leave the mean short
                     continue
-                score = (similarity(old_text, new_text, floor - _SLACK) + names) / 2
-            else:
-                score = similarity(old_text, new_text, MATCH_THRESHOLD)
-            if score >= MATCH_THRESHOLD:
-                scored.append((-score, abs(i - j), i, j))
-    scored.sort()
+            bound = 1.0 if names is None else (1.0 + names) / 2
+            waiting.append((-bound, abs(i - j), i, j, False, names, old_text, new_text))
+    heapq.heapify(waiting)
     found: list[tuple[int, int]] = []
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    for _, _, i, j in scored:
-        if i not in taken_old and j not in taken_new:
+    while waiting:
+        key, distance, i, j, exact, names, old_text, new_text = heapq.heappop(waiting)
+        if i in taken_old or j in taken_new:
+            continue
+        if exact:
             found.append((i, j))
             taken_old.add(i)
             taken_new.add(j)
+            continue
+        if names is None:
+            score = similarity(old_text, new_text, MATCH_THRESHOLD)
+        else:  # rapidfuzz, told the floor the names leave, gives up early below it
+            score = (similarity(old_text, new_text, 2 * MATCH_THRESHOLD - names - _SLACK) + names) / 2
+        if score >= MATCH_THRESHOLD:
+            heapq.heappush(waiting, (-score, distance, i, j, True, names, old_text, new_text))
     return found
 
 
