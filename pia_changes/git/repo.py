@@ -99,9 +99,10 @@ class _Ancestors:
 class GitRepo:
     """A git working tree. Use as a context manager (or call close()) to stop the cat-file process."""
 
-    def __init__(self, root: Path, git_dir: Path) -> None:
+    def __init__(self, root: Path, git_dir: Path, shallow: bool | None = None) -> None:
         self.root = root
         self.git_dir = git_dir      # the common git dir (shared by linked worktrees)
+        self._shallow = shallow     # asked with the discovery when known: a git process less per command
         self._batch = CatFile(root)
         self._reachable: dict[str, frozenset[str] | _Ancestors] = {}
         self._commits: set[str] = set()  # full shas resolve() found to be commits
@@ -124,13 +125,13 @@ class GitRepo:
             start = start.parent
         if not start.is_dir():
             raise PiaError("ディレクトリがありません", file=str(path))
-        done = run(start, ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"],
-                   check=False)
+        done = run(start, ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir",
+                           "--is-shallow-repository"], check=False)
         lines = os.fsdecode(done.stdout).splitlines()
-        if done.returncode != 0 or len(lines) != 2:
+        if done.returncode != 0 or len(lines) != 3:
             raise PiaError("git リポジトリではありません（git init するか、リポジトリの中で実行してください）",
                            file=str(path))
-        return cls(Path(lines[0]), Path(lines[1]))
+        return cls(Path(lines[0]), Path(lines[1]), shallow=lines[2] == "true")
 
     @classmethod
     def init(cls, path: str | Path, branch: str | None = None) -> GitRepo:
@@ -187,7 +188,9 @@ class GitRepo:
     # ---- revisions ---------------------------------------------------------------------------
 
     def is_shallow(self) -> bool:
-        return self._git("rev-parse", "--is-shallow-repository").strip() == b"true"
+        if self._shallow is None:
+            self._shallow = self._git("rev-parse", "--is-shallow-repository").strip() == b"true"
+        return self._shallow
 
     def head(self) -> str | None:
         """The commit HEAD points to (detached or not); None in an empty repository."""
