@@ -11,8 +11,8 @@ municipalities nobody here has seen.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pia_changes.forms import Node
 from pia_changes.classify.lawtext import law_renumbered, law_table_replaced

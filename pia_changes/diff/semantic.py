@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pia_changes.diff.change import Change, DiffResult, Spans, TableEdit
-from pia_changes.document.model import Document, key_path
+from pia_changes.document.model import Document, is_empty, key_path
 from pia_changes.errors import PiaError
 from pia_changes.forms import Form, Node
 from pia_changes.document.legacy import LEGACY_KEY
@@ -160,7 +160,7 @@ def _filled_leaves(nodes: list[Node], data: dict):
         elif node.is_group:
             for entry in _entries(value):
                 yield from _filled_leaves(node.children, _mapping(entry))
-        elif not _empty(value):
+        elif not is_empty(value):
             yield node, value
 
 
@@ -231,7 +231,7 @@ def _similar_pairs(olds: list, news: list, old_names: list[str], new_names: list
     taken_old: set[int] = set()
     taken_new: set[int] = set()
     while waiting:
-        key, distance, i, j, exact, names, old_text, new_text = heapq.heappop(waiting)
+        _, distance, i, j, exact, names, old_text, new_text = heapq.heappop(waiting)
         if i in taken_old or j in taken_new:
             continue
         if exact:
@@ -262,7 +262,7 @@ def entry_name(group: Node, entry: object) -> str:
         value = value.get(key)
     if type(value) is str:
         return value.strip()
-    return "" if _empty(value) else _show(value).strip()
+    return "" if is_empty(value) else _show(value).strip()
 
 
 def _flat(value: object) -> str:
@@ -271,7 +271,7 @@ def _flat(value: object) -> str:
         value = value.values()
     elif not isinstance(value, list):
         return "" if value is None else str(value)
-    return "\n".join([v if type(v) is str else _flat(v) for v in value if not _empty(v)])
+    return "\n".join([v if type(v) is str else _flat(v) for v in value if not is_empty(v)])
 
 
 # --- leaves ------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def _flat(value: object) -> str:
 def leaf_change(node: Node, old: object, new: object, item_id: str,
                 labels: tuple[str, ...], layout_spans: bool = True) -> Change | None:
     """The Change of one item, None when both sides are empty (null, "", [] alike)."""
-    old_empty, new_empty = _empty(old), _empty(new)
+    old_empty, new_empty = is_empty(old), is_empty(new)
     if old_empty and new_empty:
         return None
     before = None if old_empty else _show(old)
@@ -322,23 +322,15 @@ def _same_content(node: Node, old: object, new: object) -> bool:
 
 def _show(value: object) -> str:
     if isinstance(value, list):
-        return LIST_JOIN.join(_show(v) for v in value if not _empty(v))
+        return LIST_JOIN.join(_show(v) for v in value if not is_empty(v))
     if isinstance(value, dict):
-        return LIST_JOIN.join(f"{k}: {_show(v)}" for k, v in value.items() if not _empty(v))
+        return LIST_JOIN.join(f"{k}: {_show(v)}" for k, v in value.items() if not is_empty(v))
     return str(value)
 
 
 def _items(value: object) -> list[str]:
     values = value if isinstance(value, list) else [value]
-    return [_show(v) for v in values if not _empty(v)]
-
-
-def _empty(value: object) -> bool:
-    """null, "", [] and {} alike (not 0 or False): asked of every value the diff walks."""
-    return not value and (value is None or type(value) in _EMPTY_TYPES)
-
-
-_EMPTY_TYPES = (str, list, dict)
+    return [_show(v) for v in values if not is_empty(v)]
 
 
 def _mapping(value: object) -> dict:

@@ -291,6 +291,7 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
 _RATIO = None  # rapidfuzz's ratio once imported: pairing renamed entries calls it hundreds of times
 
 
+@lru_cache(maxsize=None)  # without rapidfuzz, the import is not tried again at every call
 def _rapid_ratio():
     global _RATIO
     try:

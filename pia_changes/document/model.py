@@ -112,8 +112,12 @@ def load_bytes(raw: bytes, file: str, limit_bytes: int = DEFAULT_LIMIT) -> Docum
     return doc
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+def is_empty(value: object) -> bool:
+    """null, "", [] and {} alike (not 0 or False): the validator and the diff ask it of every value."""
+    return not value and (value is None or type(value) in _EMPTY_TYPES)
+
+
+_EMPTY_TYPES = (str, list, dict)
 
 
 def _norm(text: str) -> str:
@@ -181,7 +185,7 @@ class Validator:
             self.section(node, value, path, labels)
         elif node.is_group:
             self.group(node, value, path, labels)
-        elif _is_empty(value):
+        elif is_empty(value):
             if node.required:
                 self.add(path, "empty", "未記入です", labels, level="warning")
         else:
@@ -250,7 +254,7 @@ class Validator:
             if not isinstance(entry, dict):
                 self.add(path + (index,), "not_mapping", "各要素は「キー: 値」で書いてください", entry_labels)
                 continue
-            if not _is_empty(name):
+            if not is_empty(name):
                 key = _norm(str(name))
                 if key in seen:
                     self.add(path + (index,), "duplicate_entry", f"「{name}」が重複しています（{seen[key]}番目と同じ名前）",
@@ -310,11 +314,11 @@ class Validator:
                 if key not in LEGACY_KEYS:
                     self.unknown(key, path + (index, key), sorted(LEGACY_KEYS), labels)
             date = row.get("変更日")
-            if not _is_empty(date) and parse_date(date) is None:
+            if not is_empty(date) and parse_date(date) is None:
                 self.add(path + (index, "変更日"), "bad_date", f"変更日を日付として読めません: {date}", labels)
 
     def unplaced(self, items: object) -> None:
-        if _is_empty(items):
+        if is_empty(items):
             return
         if not isinstance(items, list):
             self.add((UNPLACED_KEY,), "not_list", "未配置はリストで書いてください", (UNPLACED_KEY,))
