@@ -145,6 +145,11 @@ class GitRepo:
         from pia_changes.git.writer import hooks_directory
         return hooks_directory(self.root)
 
+    def forked(self) -> GitRepo:
+        """This repository for a forked child process (table.workers): its own `git cat-file`,
+        since the parent's pipes are the parent's to use."""
+        return GitRepo(self.root, self.git_dir, self._shallow)
+
     def __enter__(self) -> GitRepo:
         return self
 

@@ -24,6 +24,8 @@ from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
 from pia_changes.table.cache import DocumentCache, PairCache, RevisionLoader
 from pia_changes.table.cachedir import config_salt
+from pia_changes.table import datafile
+from pia_changes.table.workers import parts_for, run_parts
 from pia_changes.git.repo import GitObjectError, GitRepo, Revision, SubmissionTag
 from pia_changes.document.legacy import LegacyRow, legacy_object, legacy_table
 from pia_changes.classify.publisher import publisher_important
@@ -84,21 +86,19 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     docs = _Documents(repo, revisions, config)
     own = pairs is None
     pairs = PairCache(repo, config_salt(config)) if pairs is None else pairs
+    with _cycle_collection_paused():
+        _in_parts(repo, path, docs, config, pairs, progress)
     steps = _steps(docs, pairs, findings)
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
     computed: list[Computed] = []
     try:
         with _cycle_collection_paused():
-            for previous, index, key, cached in steps:
-                revision = revisions[index]
-                classified = _thaw(cached) if cached is not None else None
+            for step in steps:
                 if progress is not None:
-                    progress(path, index + 1, len(revisions))
-                if classified is None:
-                    classified = _classified(revision, docs[previous], docs[index], config)
-                    pairs.put(key, _freeze(classified, docs[index].form.form))
-                computed += _revision_rows(repo, revision, classified, tags, today, findings)
+                    progress(path, step[1] + 1, len(revisions))
+                revision = revisions[step[1]]
+                computed += _revision_rows(repo, revision, _pair(docs, step, pairs, config), tags, today, findings)
     finally:  # an interrupted first run keeps what it computed
         if own:
             pairs.flush()
@@ -217,6 +217,67 @@ def _steps(docs: _Documents, pairs: PairCache, findings: FindingCollector
             steps.append((previous, index, pairs.key("rows", rev.sha, revisions[previous].blob, rev.blob), None))
         previous = index
     return steps
+
+
+def _pair(docs: _Documents, step: tuple[int, int, str, object], pairs: PairCache, config: Config
+          ) -> list[tuple[Change, Classification]]:
+    """The classified changes of one step of _steps: from the cache, else computed and kept."""
+    previous, index, key, cached = step
+    classified = _thaw(cached) if cached is not None else None
+    if classified is None:
+        classified = _classified(docs.revisions[index], docs[previous], docs[index], config)
+        pairs.put(key, _freeze(classified, docs[index].form.form))
+    return classified
+
+
+_PART_LEAST = 32  # versions to compute that repay a part's fork and whole first parse
+
+
+def _in_parts(repo: GitRepo, path: str, docs: _Documents, config: Config, pairs: PairCache,
+              progress: Progress | None) -> None:
+    """A first run over a long history computes its steps in parts, one per core, each part from
+    the version before its first (table.workers); the walk that follows reads them from PAIRS as
+    a second run would, and computes itself whatever a part left out (a part that met an invalid
+    version, say), so the table never depends on the split. This process takes the last part,
+    which holds the current version (the table needs it), and reports progress for it."""
+    revisions = docs.revisions
+    todo = [i for i in range(1, len(revisions)) if revisions[i].blob and revisions[i - 1].blob
+            and pairs.get(pairs.key("rows", revisions[i].sha, revisions[i - 1].blob, revisions[i].blob)) is None]
+    parts = parts_for(len(todo), _PART_LEAST)
+    if parts < 2 or datafile.cache_secret() is None:  # a child's results reach us only through the cache
+        return
+    cuts = [todo[len(todo) * k // parts] for k in range(parts)] + [len(revisions)]
+
+    def part(k: int) -> None:  # 0: the last part, here
+        low, high = cuts[parts - 1 - k], cuts[parts - k]
+        here = repo if k == 0 else repo.forked()
+        report = None
+        if k == 0 and progress is not None:  # the other parts go as fast
+            report = lambda i: progress(path, len(revisions) * (i + 1) // (high - low + 1), len(revisions))  # noqa: E731
+        else:
+            pairs.new = {}  # a child writes what it computed, nothing more
+        mine = _Documents(here, revisions[low - 1:high], config)
+        try:
+            _fill(mine, config, pairs, report)
+        except PiaError:
+            pass  # the walk meets it again and reports it
+        finally:
+            pairs.flush(merge=False)
+            if k:
+                here.close()
+        if high == len(revisions) and mine.loaded.get(len(mine) - 1) is not None:
+            docs.loaded[len(revisions) - 1] = mine.loaded[len(mine) - 1]
+
+    run_parts(part, parts)
+    pairs.reload()
+
+
+def _fill(docs: _Documents, config: Config, pairs: PairCache, report: Callable[[int], None] | None) -> None:
+    for step in _steps(docs, pairs, FindingCollector(frozenset())):
+        if report is not None:
+            report(step[1])
+        if step[3] is None:
+            _pair(docs, step, pairs, config)
 
 
 def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector, unreadable: bool = False) -> None:

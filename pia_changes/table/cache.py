@@ -217,33 +217,49 @@ class PairCache:
     def __exit__(self, *exc: object) -> None:
         self.flush()
 
-    def flush(self) -> None:
+    def flush(self, merge: bool = True) -> None:
         """Write what this run computed as one pack (atomic: temp file + os.replace), or merge it
-        with the packs read into one when there are many."""
+        with the packs read into one when there are many (MERGE False: never; a part of a run
+        split across processes leaves the merging to the run)."""
         if not self.new:
             return
         if self.known is None:
             self._read_packs()
-        merge = len(self.packs) + 1 >= self.MERGE_AT
+        merge = merge and len(self.packs) + 1 >= self.MERGE_AT
         content = {**self.known, **self.new} if merge else self.new  # type: ignore[dict-item]
         name = "pack-" + hashlib.sha1("\0".join(sorted(content)).encode("ascii")).hexdigest()
         path = self.directory / f"{name}.json"
-        if datafile.write(path, _pair_key(name), content) and merge:
+        written = datafile.write(path, _pair_key(name), content)
+        if written and merge:
             for old in self.packs:
                 if old != path:
                     old.unlink(missing_ok=True)
+            self.packs = []
+        if written:
+            self.packs.append(path)
+        self.known.update(self.new)  # type: ignore[union-attr]
         self.new = {}
+
+    def reload(self) -> None:
+        """Read the packs written since (by the parts of a split run, table.workers)."""
+        if self.known is None:
+            self._read_packs()
+            return
+        try:
+            found = sorted(self.directory.glob("pack-*.json"))
+        except OSError:
+            found = []
+        for path in found:
+            if path not in self.packs:
+                self.packs.append(path)
+                value = datafile.read(path, _pair_key(path.stem))
+                if isinstance(value, dict):
+                    self.known.update(value)
 
     def _read_packs(self) -> None:
         self.known = {}
-        try:
-            self.packs = sorted(self.directory.glob("pack-*.json"))
-        except OSError:
-            self.packs = []
-        for path in self.packs:
-            value = datafile.read(path, _pair_key(path.stem))
-            if isinstance(value, dict):
-                self.known.update(value)
+        self.packs = []
+        self.reload()
 
 
 def _pair_key(key: str) -> str:
