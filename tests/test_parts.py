@@ -63,9 +63,14 @@ def test_a_split_first_run_gives_the_table_of_one_process(tmp_path):
         split, split_err, packs = cold(repo.root, jobs)
         assert packs == jobs  # each part left its results: the work was split
         assert (split, split_err) == (alone, alone_err)
-    again = subprocess.run(command("generate", PATH, "--format", "json"), cwd=repo.root, capture_output=True,
-                           encoding="utf-8", timeout=120)
-    assert (again.stdout, again.stderr) == (alone, alone_err)  # the split run's caches read back
+    for outputs in (False, True):  # the output read back; the classified changes read back
+        if outputs:
+            for kept in (repo.root / ".git" / "pia-changes").rglob("outputs"):
+                shutil.rmtree(kept)
+        again = subprocess.run(command("generate", PATH, "--format", "json"), cwd=repo.root, capture_output=True,
+                               encoding="utf-8", timeout=120)
+        assert (again.stdout, again.stderr) == (alone, alone_err)
+        assert len(list((repo.root / ".git" / "pia-changes").rglob("pairs/pack-*.json"))) == 3  # nothing computed
 
 
 def test_invalid_versions_at_the_cuts_are_reported_once_and_bridged(tmp_path):

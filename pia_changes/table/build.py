@@ -288,26 +288,56 @@ def _skip(docs: _Documents, index: int, message: str, findings: FindingCollector
                  f"コミット {rev.sha[:7]} の版{why}ため比較から外しました: {message}", commit=rev.sha)
 
 
-_FROZEN = 1  # the layout of a cached pair below
+_FROZEN = 2  # the layout of a cached pair below
 
 
-def _freeze(classified: list[tuple[Change, Classification]], form: str) -> tuple:
-    """Classified changes as plain data: each change's schema node by its position in the form."""
-    return (_FROZEN, form, [((c.item_id, c.labels, c.kind, c.before, c.after, c.node.order, c.old_value,
-                              c.new_value, c.spans, c.moved, c.cosmetic, c.order), verdict)
-                            for c, verdict in classified])
+def _freeze(classified: list[tuple[Change, Classification]], form: str) -> datafile.Plain:
+    """Classified changes as plain lists, one a change, its verdict's fields after its own: the
+    schema node by its position in the form, a typed value equal to its shown text (most texts)
+    as 0 instead of a second copy, any other through datafile.encode (a list [value]). Half
+    the size and a third of the time of tagged tuples and records, written and read."""
+    rows = []
+    for c, v in classified:
+        rows.append([c.item_id, list(c.labels), c.kind, c.before, c.after, c.node.order,
+                     _typed(c.old_value, c.before), _typed(c.new_value, c.after),
+                     [n for span in c.spans[0] for n in span], [n for span in c.spans[1] for n in span],
+                     c.moved, c.cosmetic, c.order, v.important, v.reason_code, v.timing_reason, v.needs_review,
+                     v.review_reason, v.required_timing, list(v.procedure), v.manual])
+    return datafile.Plain([_FROZEN, form, rows])
+
+
+def _typed(value: object, shown: str | None) -> object:
+    return 0 if type(value) is str and value == shown else [datafile.encode(value)]
 
 
 def _thaw(cached: object) -> list[tuple[Change, Classification]] | None:
-    if not (isinstance(cached, tuple) and len(cached) == 3 and cached[0] == _FROZEN):
+    """What _freeze froze (as kept in memory, or read back from a pack); None for anything else
+    (an older layout: computed again)."""
+    if isinstance(cached, datafile.Plain):
+        cached = cached.value
+    if not (isinstance(cached, list) and len(cached) == 3 and cached[0] == _FROZEN):
         return None
     try:
         nodes = _form_nodes(cached[1])
-        return [(Change(item_id=f[0], labels=f[1], kind=f[2], before=f[3], after=f[4], node=nodes[f[5]],
-                        old_value=f[6], new_value=f[7], spans=f[8], moved=f[9], cosmetic=f[10], order=f[11]),
-                 verdict) for f, verdict in cached[2]]
+        out = []
+        for (item_id, labels, kind, before, after, node, old, new, spans_before, spans_after, moved, cosmetic,
+             order, important, reason_code, timing_reason, needs_review, review_reason, required_timing,
+             procedure, manual) in cached[2]:
+            change = Change(item_id=item_id, labels=tuple(labels), kind=kind, before=before, after=after,
+                            node=nodes[node], old_value=before if old == 0 else old[0],
+                            new_value=after if new == 0 else new[0],
+                            spans=(_pairs(spans_before), _pairs(spans_after)), moved=moved, cosmetic=cosmetic,
+                            order=order)
+            out.append((change, Classification(important, reason_code, timing_reason, needs_review, review_reason,
+                                               required_timing, tuple(procedure), manual)))
+        return out
     except (PiaError, IndexError, TypeError, ValueError):
         return None
+
+
+def _pairs(flat: list[int]) -> tuple[tuple[int, int], ...]:
+    it = iter(flat)
+    return tuple(zip(it, it))
 
 
 @lru_cache(maxsize=None)

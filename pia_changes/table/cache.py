@@ -21,8 +21,6 @@ from pia_changes.text.decode import decode
 
 # ---- parsed documents, cached by blob sha ----------------------------------------------------
 
-datafile.register(Classification)  # the verdicts of cached pairs
-
 
 def blob_id(raw: bytes) -> str:
     """The sha git gives RAW as a blob (`git hash-object`), SHA-1 object format."""

@@ -102,11 +102,23 @@ def register(cls: type) -> type:
     return cls
 
 
+@dataclasses.dataclass(frozen=True)
+class Plain:
+    """A value already made of JSON's own types (lists, not tuples; mappings with text keys not
+    starting with the tag mark), written as it is: a caller that freezes thousands of records
+    in that shape spares their walk through `encode` (40 ms of 2,700 classified changes). It
+    reads back as that plain value."""
+
+    value: object
+
+
 def encode(value: object) -> object:
     """VALUE as JSON-ready data; Uncacheable for anything not rebuilt exactly by decode."""
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is Plain:
+        return value.value  # type: ignore[attr-defined]
     if kind is list:
         return [encode(v) for v in value]
     if kind is dict:
