@@ -60,6 +60,7 @@ _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎァィゥェォッャ
 # Words that narrow a scope: deleting one widens it (「（死亡者を除く。）」 dropped).
 _NARROWING = re.compile(r"除く|除き|除外|以外|のみ|限る|限り|限定|ただし|但し|に限")
 _CITATION_NUMBER = re.compile(r"(第?)\d+(?=(?:条|項|号|の項))")
+_NATIONAL_KEYS = tuple(nfkc(m) for m in NATIONAL_MARKERS)  # as the texts they are looked for in
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ def _national(labels: tuple[str, ...], *texts: str) -> bool:
     """A 記載例 part: named in the text or a heading (not in a heading's 「（…を除く。）」)."""
     where = "".join(re.sub(r"[（(][^）)]*[）)]", "", label) for label in labels) + "".join(texts)
     where = nfkc(where)
-    return any(nfkc(m) in where for m in NATIONAL_MARKERS)
+    return any(m in where for m in _NATIONAL_KEYS)
 
 
 def _national_rewording(labels: tuple[str, ...], a: str, b: str) -> bool:

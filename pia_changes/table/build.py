@@ -7,9 +7,7 @@ commit order, then the diff's document order. 提出時期 comes from submission
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +17,7 @@ from pia_changes.config import Config
 from pia_changes.diff.semantic import diff
 from pia_changes.document.model import Document
 from pia_changes.errors import PiaError
+from pia_changes.gcpause import cycle_collection_paused
 from pia_changes.table.findings import FindingCollector, review_message
 from pia_changes.table.corrections import merge_corrections
 from pia_changes.table.submissions import assessment_tags
@@ -86,14 +85,14 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     docs = _Documents(repo, revisions, config)
     own = pairs is None
     pairs = PairCache(repo, config_salt(config)) if pairs is None else pairs
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         _in_parts(repo, path, docs, config, pairs, progress)
     steps = _steps(docs, pairs, findings)
     cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
     tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
     computed: list[Computed] = []
     try:
-        with _cycle_collection_paused():
+        with cycle_collection_paused():
             for step in steps:
                 if progress is not None:
                     progress(path, step[1] + 1, len(revisions))
@@ -104,20 +103,6 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
             pairs.flush()
     docs.keep_current()
     return History(path, revisions, docs, tags, computed, findings)
-
-
-@contextmanager
-def _cycle_collection_paused():
-    """Reading a history makes millions of small objects that reference counting frees; the cycle
-    collector scanning the live ones again and again took 10–15 % of a first run over 300 commits
-    (0.2 s of the dense benchmark) for a megabyte or two it would have freed."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Documents(Sequence):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pia_changes.diff.change import Classification
 from pia_changes.document.model import DEFAULT_LIMIT, Document, form_name, load_text, load_tree, validated
 from pia_changes.errors import PiaError
 from pia_changes.forms import load_form

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pia_changes.errors import PiaError
+from pia_changes.gcpause import cycle_collection_paused
 
 from pia_changes.table.outputcache import Output, OutputCache, output_key
 from pia_changes.table.rows import Table
@@ -39,8 +40,9 @@ def generate_output(start: str | Path, files: list[str], rev: str, fmt: str, *, 
             return known
         from pia_changes.render import render
         drafts: list[str] = []
-        tables = _tables(ws, targets, bool(files), rev, today, drafts, progress)
-        data = render(tables, fmt, layout=layout, bom=bom, gannen=ws.config.gannen, single=single)
+        with cycle_collection_paused():
+            tables = _tables(ws, targets, bool(files), rev, today, drafts, progress)
+            data = render(tables, fmt, layout=layout, bom=bom, gannen=ws.config.gannen, single=single)
         output = Output(data, tuple(f for t in tables for f in t.findings), tuple(drafts),
                         sum(len(t.rows) for t in tables))
         if key is not None:
