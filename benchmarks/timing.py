@@ -53,11 +53,12 @@ _RSS_PROBE = ("import os, subprocess, sys\n"
               "print(os.wait4(child.pid, 0)[2].ru_maxrss)")
 
 
-def peak_rss_mb(argv: list[str], cwd: Path | None = None) -> float:
-    """The peak resident set of one process and the git processes it waits for. Started from a
-    small probe process: a child forked from this one would count this process's own memory (the
-    copy before exec) as its peak."""
-    done = subprocess.run([sys.executable, "-c", _RSS_PROBE, *argv], cwd=cwd, capture_output=True, check=True)
+def peak_rss_mb(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
+    """The peak resident set of the largest of one process and the processes it waits for (git,
+    the parts of a split run). Started from a small probe process: a child forked from this one
+    would count this process's own memory (the copy before exec) as its peak. ENV is added."""
+    done = subprocess.run([sys.executable, "-c", _RSS_PROBE, *argv], cwd=cwd, capture_output=True, check=True,
+                          env={**os.environ, **(env or {})})
     return int(done.stdout) / 1024
 
 

@@ -83,3 +83,23 @@ def test_invalid_versions_at_the_cuts_are_reported_once_and_bridged(tmp_path):
         split, split_err, packs = cold(repo.root, jobs)
         assert (split, split_err) == (alone, alone_err)
         assert packs == jobs + 1  # the walk computed the steps across the invalid versions itself
+
+
+def test_parts_follow_the_work_the_setting_and_the_threads(monkeypatch):
+    import threading
+
+    from pia_changes.table.workers import parts_for
+    monkeypatch.setenv("PIA_CHANGES_JOBS", "3")
+    assert [parts_for(n, 32) for n in (0, 63, 64, 95, 96, 1000)] == [1, 1, 2, 2, 3, 3]
+    monkeypatch.setenv("PIA_CHANGES_JOBS", "1")
+    assert parts_for(1000, 32) == 1
+    monkeypatch.setenv("PIA_CHANGES_JOBS", "3")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert parts_for(1000, 32) == 1  # a fork would copy this thread only, with the others' locks
+    finally:
+        release.set()
+        other.join()
+    assert parts_for(1000, 32) == 3

@@ -4,13 +4,14 @@ Each part runs in a process forked from this one, so nothing is imported or set 
 nothing crosses between processes but files: a part leaves its results in the caches under
 .git (signed data files, table.datafile), which the caller then reads as a second run would.
 A part that fails only leaves less in the cache: the caller computes what is missing itself,
-so results never depend on how the work was split. Where there is no fork (Windows) or one
-core, nothing is split.
+so results never depend on how the work was split. Where there is no fork (Windows), one
+core or another thread running, nothing is split.
 """
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable
 
 MAX_PARTS = 4  # each part holds a history's documents: memory grows with the parts
@@ -27,9 +28,10 @@ def cores() -> int:
 def parts_for(items: int, least: int) -> int:
     """How many parts ITEMS units of work are split into: one per core, each of at least LEAST
     units (a part starts by parsing one whole version and forking, which a few units do not
-    repay); 1 where processes cannot be forked. PIA_CHANGES_JOBS sets the number of parts
-    instead of the cores (1: never split)."""
-    if not hasattr(os, "fork"):
+    repay); 1 where processes cannot be forked, or should not be: in a process running other
+    threads (the library inside an application), whose locks a child would inherit held.
+    PIA_CHANGES_JOBS sets the number of parts instead of the cores (1: never split)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     jobs = os.environ.get("PIA_CHANGES_JOBS", "").strip()
     most = int(jobs) if jobs.isdigit() and int(jobs) > 0 else min(cores(), MAX_PARTS)
