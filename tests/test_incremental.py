@@ -120,6 +120,10 @@ def test_line_map_looks_up_like_the_flat_dict():
         assert tree.lines[path] == line and path in tree.lines
     assert ("no", "such") not in tree.lines and tree.lines.get(("no",)) is None
     assert len(tree.lines) == len(full.lines)
+    on_line = {line for line in full.lines.values()}
+    for line in range(1, raw.count(b"\n") + 2):  # the reverse lookup of document.splice
+        found = tree.lines.path_at(line)
+        assert (found is not None and full.lines[found] == line) == (line in on_line), line
 
 
 def test_unchanged_blocks_are_shared_between_versions():
@@ -129,6 +133,58 @@ def test_unchanged_blocks_are_shared_between_versions():
     second = parser.parse(text.replace("住民基本台帳ファイル", "住民基本台帳ファイル ", 1).encode()).data
     shared = [key for key in first if first[key] is second[key]]
     assert len(shared) >= len(first) - 2
+
+
+_SPLICEABLE = re.compile(r"^( *)([^\s\-#'\"&*!|>%@`?:,\[\]{}][^:#,\[\]{}]*): ([^\s\-#'\"&*!|>%@`?:,\[\]{}][^#,\[\]{}]*)$")
+
+
+def test_values_edited_in_place_are_spliced_and_give_the_whole_parse():
+    """One-line plain values edited in place are put into the previous tree (document.splice):
+    the document keeps the very line map of the version before. Every other edit, and every
+    value whose reading depends on its surroundings, takes the usual parse, with its result."""
+    text = seed_yaml("004")
+    lines = text.split("\n")
+    plain = [i for i, line in enumerate(lines) if _SPLICEABLE.match(line) and ": " not in line.split(": ", 1)[1]]
+    assert len(plain) > 20
+    rng = random.Random(11)
+    loader = RevisionLoader(None, LIMIT)  # type: ignore[arg-type]
+    incremental(loader, text.encode())
+    spliced = 0
+    for n in range(40):
+        edited = list(lines)
+        for at in rng.sample(plain, rng.randint(1, 4)):
+            key = edited[at].split(": ", 1)[0]
+            edited[at] = f"{key}: " + rng.choice(["市民課", "yes", "2025-01-01", "1", "~", "a#b", "a:b", f"第{n}版"])
+        raw = "\n".join(edited).encode()
+        spliced += loader.splicer.splice(raw) is not None
+        assert incremental(loader, raw) == whole(raw)  # invalid values too: the same errors
+        lines = edited
+    assert spliced >= 35
+    # edits that are not a plain value in place: the usual parse
+    at = plain[0]
+    indent, key = re.match(r"( *)([^:]+)", lines[at]).groups()
+    for variant in [f"{key}: 'quoted'", f"{key}: a #comment", f"{key}: 1,000", f"{key}: [a]", f"{key}: a\u2028b",
+                    f" {key}: shifted", f"{key}: a: b", f"{key}:", f"{key}2: renamed"]:
+        raw = "\n".join(lines[:at] + [indent + variant] + lines[at + 1:]).encode()
+        assert loader.splicer.splice(raw) is None, variant
+        assert incremental(loader, raw) == whole(raw)
+        incremental(loader, "\n".join(lines).encode())
+    # a value continued on the next line: its first line alone is not the value
+    continued = lines[:at + 1] + [indent + "  続きの行"] + lines[at + 1:]
+    incremental(loader, "\n".join(continued).encode())
+    edited = list(continued)
+    edited[at] = f"{indent}{key}: 書き換え"
+    raw = "\n".join(edited).encode()
+    assert loader.splicer.splice(raw) is None
+    assert incremental(loader, raw) == whole(raw)
+    # inside a flow collection spanning lines, the same looking line is an entry of it
+    flow = lines + ["別紙: [先頭,", "  名前: 値", "  ]"]
+    incremental(loader, "\n".join(flow).encode())
+    raw = "\n".join(flow[:-2] + ["  名前: 新しい値", "  ]"]).encode()
+    assert incremental(loader, raw) == whole(raw)
+    raw = "\n".join(flow[:-2] + ["  名前: 値, 二つ目", "  ]"]).encode()
+    assert loader.splicer.splice(raw) is None
+    assert incremental(loader, raw) == whole(raw)
 
 
 def test_row_keys_equal_exactly_when_the_plain_keys_do(monkeypatch):

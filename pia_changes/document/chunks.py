@@ -5,6 +5,7 @@ gives are those `yamlread.parse` gives for the whole file.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Mapping
@@ -21,13 +22,14 @@ class LineMap(Mapping):
     placed at a line offset. Looks a path up without copying; iterates and compares as the flat
     dict a whole parse gives."""
 
-    __slots__ = ("own", "parts", "depth", "_flat")
+    __slots__ = ("own", "parts", "depth", "_flat", "_starts")
 
     def __init__(self) -> None:
         self.own: dict[Path_, int] = {}
         self.parts: dict[Path_, tuple[int, int, object]] = {}  # prefix → (offset, cut, map)
         self.depth = 0  # the length of every prefix in parts (the children of one block)
         self._flat: dict[Path_, int] | None = None
+        self._starts: tuple[list[int], list[tuple]] | None = None
 
     def add(self, prefix: Path_, offset: int, cut: int, sub: object) -> None:
         self.parts[prefix] = (offset, cut, sub)
@@ -43,6 +45,31 @@ class LineMap(Mapping):
         offset, cut, sub = part
         found = sub.get(path[cut:]) if type(sub) is dict else sub._find(path[cut:])
         return None if found is None else found + offset
+
+    def path_at(self, line: int) -> Path_ | None:
+        """A path whose line is LINE (the deepest block holding it is searched), or None: the part
+        holding a line is the last to start before it, found by bisection, so a changed line of
+        a long document is placed without listing its thousands of paths."""
+        for path, own in self.own.items():
+            if own == line and path:
+                return path
+        found = self._in_parts(line)
+        return () if found is None and self.own.get(()) == line else found
+
+    def _in_parts(self, line: int) -> Path_ | None:
+        if self._starts is None:
+            ordered = sorted(self.parts.items(), key=lambda item: item[1][0])
+            self._starts = ([offset for _, (offset, _, _) in ordered], ordered)
+        offsets, ordered = self._starts
+        at = bisect.bisect_left(offsets, line) - 1  # the last part starting before LINE
+        if at < 0:
+            return None
+        prefix, (offset, cut, sub) = ordered[at]
+        if type(sub) is dict:
+            found = next((rel for rel, rel_line in sub.items() if rel_line == line - offset), None)
+        else:
+            found = sub.path_at(line - offset)
+        return None if found is None else prefix[:cut] + found
 
     def get(self, path: Path_, default: object = None) -> object:
         found = self._find(path)
@@ -280,10 +307,10 @@ class ChunkParser:
                 return self._split_key(chunk, indent, path, depth)
             except _Unsplittable:
                 pass
-        root = self._compose(chunk)
+        root = compose_block(chunk)
         if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
             raise _Fallback
-        value, rel = self._build("mapping", root, depth)
+        value, rel = build_block("mapping", root, depth)
         if len(value) != 1:
             raise _Fallback
         (key, inner), = value.items()
@@ -300,10 +327,10 @@ class ChunkParser:
                 return self._split_entry(chunk, indent, path, depth)
             except _Unsplittable:
                 pass
-        root = self._compose(chunk)
+        root = compose_block(chunk)
         if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
             raise _Fallback
-        parsed = self._build("build", root.value[0], depth + 1)
+        parsed = build_block("build", root.value[0], depth + 1)
         self.leaves += 1
         return parsed
 
@@ -343,12 +370,12 @@ class ChunkParser:
         """The key of a `key:` line opening a nested block, or _UNSPLITTABLE."""
         if not head.endswith(b":") or b"#" in head or b"&" in head or b"!" in head:
             return _UNSPLITTABLE
-        root = self._compose(head)
+        root = compose_block(head)
         if (not isinstance(root, yaml.MappingNode) or len(root.value) != 1
                 or not isinstance(root.value[0][1], yaml.ScalarNode) or root.value[0][1].value != ""
                 or root.value[0][1].tag != "tag:yaml.org,2002:null"):
             return _UNSPLITTABLE
-        keyed, _ = self._build("mapping", root, depth)
+        keyed, _ = build_block("mapping", root, depth)
         if len(keyed) != 1:
             raise _Fallback
         return next(iter(keyed))
@@ -368,27 +395,28 @@ class ChunkParser:
         self.splits += 1
         return value, rel
 
-    # -- leaves -----------------------------------------------------------------------------------
 
-    def _compose(self, chunk: bytes) -> yaml.Node | None:
-        if _FLOW_BYTES.search(chunk):  # nested flow collections: the whole parse checks their depth
-            raise _Fallback
-        try:
-            return yaml.compose(chunk.decode("utf-8"), Loader=_loader())
-        except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
-            raise _Fallback from None
+def compose_block(chunk: bytes) -> yaml.Node | None:
+    """A block's node, composed alone; _Fallback for anything the whole parse must report."""
+    if _FLOW_BYTES.search(chunk):  # nested flow collections: the whole parse checks their depth
+        raise _Fallback
+    try:
+        return yaml.compose(chunk.decode("utf-8"), Loader=_loader())
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        raise _Fallback from None
 
-    def _build(self, method: str, node: yaml.Node, depth: int) -> tuple[object, dict]:
-        """The value of NODE (builder.mapping or builder.build) and its lines, relative to the block."""
-        rel: dict[Path_, int] = {}
-        builder = _Builder("", rel)
-        try:
-            value = getattr(builder, method)(node, (), depth)
-        except (_AliasFound, _TooDeep):
-            raise _Fallback from None
-        if builder.problems:
-            raise _Fallback
-        return value, rel
+
+def build_block(method: str, node: yaml.Node, depth: int) -> tuple[object, dict]:
+    """The value of NODE (builder.mapping or builder.build) and its lines, relative to the block."""
+    rel: dict[Path_, int] = {}
+    builder = _Builder("", rel)
+    try:
+        value = getattr(builder, method)(node, (), depth)
+    except (_AliasFound, _TooDeep):
+        raise _Fallback from None
+    if builder.problems:
+        raise _Fallback
+    return value, rel
 
 
 _SPACES = re.compile(rb" *")

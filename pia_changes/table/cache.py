@@ -15,6 +15,7 @@ from pia_changes.git.repo import SHA, GitRepo
 from pia_changes.table import datafile
 from pia_changes.table.cachedir import CACHE_FORMAT, cache_root, package_version
 from pia_changes.document.chunks import ChunkParser
+from pia_changes.document.splice import LineSplicer
 from pia_changes.document.yamlread import parse
 from pia_changes.text.decode import decode
 
@@ -154,13 +155,17 @@ class RevisionLoader:
         self.repo = repo
         self.limit_bytes = limit_bytes
         self.parser = ChunkParser()
+        self.splicer = LineSplicer()
         self.memo: dict = {}
 
     def load(self, blob_sha: str, display_name: str) -> Document:
         return self.load_bytes(self.repo.read_blob(blob_sha), display_name)
 
     def load_bytes(self, raw: bytes, display_name: str) -> Document:
-        tree = self.parser.parse(raw) if len(raw) <= self.limit_bytes else None
+        tree = None
+        if len(raw) <= self.limit_bytes:  # values edited in place, else the blocks that changed
+            tree = self.splicer.splice(raw) or self.parser.parse(raw)
+        self.splicer.remember(raw, tree)
         if tree is None:  # not a plain block document, or something to report: the whole parse
             tree = parse(decode(raw, display_name, self.limit_bytes), display_name)
         return load_tree(tree, display_name, self.memo)

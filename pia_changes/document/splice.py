@@ -1,0 +1,159 @@
+"""A version that differs from the one before only in one-line `key: value` scalars is the
+previous tree with those values put in (Decisions: Speed).
+
+A department renamed everywhere, a date or a name edited in place: each commit changes a few
+lines and moves none. ChunkParser still splits every block on the way down to each change and
+composes the whole block around it (1.3 ms a version of 000, 9 places a commit); here only the
+changed lines are read, and every container on their paths is copied once, so the new tree
+shares all else with the previous one, as ChunkParser's does.
+
+What is spliced must be what the whole parse gives, so a version is spliced only when it has as
+many lines as the one before and every changed line is, before and after, a plain `key: value`
+on one line with the same indentation and key — no quotes, no comment, no flow indicator, no
+anchor — whose value before is exactly the value the previous tree holds at the path of that
+line (so the line was not part of a longer scalar). Anything else returns None: the caller
+parses the version the usual way.
+"""
+from __future__ import annotations
+
+import re
+
+from pia_changes.document.chunks import LineMap, _common, _Fallback, build_block, compose_block
+from pia_changes.document.yamlread import Path_, Tree, yaml
+
+# indentation, key, value: a key and a value that cannot open a quote, a block scalar, an
+# anchor, an alias, a tag, a directive or a comment, hold no ": " or " #", end in neither a space
+# nor a colon, and hold none of the flow indicators ,[]{} (inside a flow collection that spans
+# lines they would split the value); the key holds no colon or # at all
+_START = rb"[^\s\-?:,\[\]{}#&*!|>'\"%@`]"
+_KEY = _START + rb"(?:[^\t\r\n:#,\[\]{}]*[^\s:#,\[\]{}])?"
+_VALUE = _START + rb"(?:(?:[^\t\r\n:#,\[\]{}]|:(?! )|(?<! )#)*(?:[^\s:#,\[\]{}]|(?<! )#))?"
+_LINE = re.compile(rb"( *)(" + _KEY + rb"): +(" + _VALUE + rb")")
+_OTHER_BREAKS = re.compile(rb"\xc2\x85|\xe2\x80[\xa8\xa9]")  # YAML 1.1's other line breaks: lines would move
+_MOST = 64  # changed lines beyond which the ordinary parse is as quick
+
+
+class LineSplicer:
+    """Remembers the last version parsed (its lines and tree) and splices the next one into it."""
+
+    def __init__(self) -> None:
+        self.raw: bytes | None = None
+        self.tree: Tree | None = None
+        self.values: dict[bytes, tuple[int, str, object]] = {}  # a changed line → (indent, key, value): each is seen twice
+
+    def remember(self, raw: bytes, tree: Tree | None) -> None:
+        """RAW parsed as TREE by ChunkParser or spliced, or None (parsed whole: nothing to splice
+        into; a tree with problems, or whose lines are a plain mapping, likewise)."""
+        if tree is not None and (tree.problems or not isinstance(tree.lines, LineMap)):
+            tree = None
+        self.tree = tree
+        self.raw = raw if tree is not None else None
+        if len(self.values) > 4 * _MOST:
+            self.values.clear()
+
+    def splice(self, raw: bytes) -> Tree | None:
+        """RAW as a Tree spliced into the remembered one, or None."""
+        old, tree = self.raw, self.tree
+        if old is None or tree is None:
+            return None
+        found = _changed_lines(old, raw)
+        if found is None:
+            return None
+        first, old_lines, new_lines, changed = found
+        reads = []
+        for index in changed:  # the lines themselves first: most edits fail here, cheaply
+            before, after = self._read(old_lines[index]), self._read(new_lines[index])
+            if before is None or after is None or before[:2] != after[:2]:
+                return None
+            reads.append((first + index, before, after))
+        data = tree.data
+        copies: dict[int, object] = {}
+        root = _copied(data, copies)
+        for index, before, after in reads:
+            path = tree.lines.path_at(index + 1)  # type: ignore[attr-defined]
+            if path is None or path[-1] != before[1] or not _holds(data, path, before[2]):
+                return None
+            target = root
+            original = data
+            for key in path[:-1]:
+                original = original[key]
+                child = _copied(original, copies)
+                target[key] = child
+                target = child
+            target[path[-1]] = after[2]
+        return Tree(data=root, lines=tree.lines)
+
+    def _read(self, line: bytes) -> tuple[int, str, object] | None:
+        """(indentation, key, value) of a one-line plain `key: value`, as the whole parse reads
+        it, or None."""
+        known = self.values.get(line)
+        if known is not None:
+            return known
+        m = _LINE.fullmatch(line)
+        if m is None or _OTHER_BREAKS.search(line):
+            return None
+        try:
+            root = compose_block(line[len(m.group(1)):])
+            if not isinstance(root, yaml.MappingNode):
+                return None
+            value, _ = build_block("mapping", root, 0)
+        except _Fallback:
+            return None
+        if len(value) != 1:
+            return None
+        (key, scalar), = value.items()
+        if isinstance(scalar, (dict, list)):
+            return None
+        self.values[line] = read = (len(m.group(1)), key, scalar)
+        return read
+
+
+def _changed_lines(old: bytes, new: bytes) -> tuple[int, list[bytes], list[bytes], list[int]] | None:
+    """(index of the first line compared, those lines of OLD, of NEW, the indexes among them that
+    differ), or None when the two have not the same number of lines or differ in more than _MOST.
+    Only the lines between the common head and tail are split: a commit that edits one place of
+    a long document reads one line or two."""
+    most = min(len(old), len(new))
+    view = memoryview(old)
+    head = _common(most, lambda k: new.startswith(view[:k]))
+    tail = _common(most - head, lambda k: new.endswith(view[len(old) - k:]))
+    start = old.rfind(b"\n", 0, head) + 1
+    old_end, new_end = old.find(b"\n", len(old) - tail), new.find(b"\n", len(new) - tail)
+    old_lines = old[start:len(old) if old_end < 0 else old_end].split(b"\n")
+    new_lines = new[start:len(new) if new_end < 0 else new_end].split(b"\n")
+    changed: list[int] = []
+    if len(old_lines) != len(new_lines) or not _differing(old_lines, new_lines, 0, len(old_lines), changed):
+        return None
+    return old.count(b"\n", 0, start), old_lines, new_lines, changed
+
+
+def _differing(old: list[bytes], new: list[bytes], low: int, high: int, out: list[int]) -> bool:
+    """Adds to OUT the indexes in [LOW, HIGH) where the lines differ, halving what differs (list
+    comparison runs in C); False when there are more than _MOST."""
+    if old[low:high] == new[low:high]:
+        return True
+    if high - low == 1:
+        out.append(low)
+        return len(out) <= _MOST
+    middle = (low + high) // 2
+    return _differing(old, new, low, middle, out) and _differing(old, new, middle, high, out)
+
+
+def _copied(container: object, copies: dict[int, object]):
+    """A shallow copy of CONTAINER, made once a version: each changed path copies its ancestors."""
+    done = copies.get(id(container))
+    if done is None:
+        done = copies[id(container)] = dict(container) if type(container) is dict else list(container)  # type: ignore[call-overload]
+    return done
+
+
+def _holds(data: object, path: Path_, value: object) -> bool:
+    """Whether DATA holds exactly VALUE (type and all) at PATH, through mappings and lists."""
+    for key in path:
+        if type(data) is dict:
+            if key not in data:
+                return False
+        elif type(data) is not list or type(key) is not int or not 0 <= key < len(data):
+            return False
+        data = data[key]  # type: ignore[index]
+    return type(data) is type(value) and data == value
