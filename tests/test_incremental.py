@@ -161,13 +161,17 @@ def test_values_edited_in_place_are_spliced_and_give_the_whole_parse():
         lines = edited
     assert spliced >= 35
     # edits that are not a plain value in place: the usual parse
-    at = plain[0]
+    at = next(i for i in plain if lines[i].startswith("    "))  # a value inside a section, not the 様式
     indent, key = re.match(r"( *)([^:]+)", lines[at]).groups()
     for variant in [f"{key}: 'quoted'", f"{key}: a #comment", f"{key}: 1,000", f"{key}: [a]", f"{key}: a\u2028b",
-                    f" {key}: shifted", f"{key}: a: b", f"{key}:", f"{key}2: renamed"]:
+                    f" {key}: shifted", f"{key}: a: b", f"{key}:", f"{key}2: renamed", f"{key}: a\x7fb"]:
         raw = "\n".join(lines[:at] + [indent + variant] + lines[at + 1:]).encode()
         assert loader.splicer.splice(raw) is None, variant
         assert incremental(loader, raw) == whole(raw)
+        incremental(loader, "\n".join(lines).encode())
+    for odd in ("a\ufeffb", "true", "0x1F", "2025-02-30", "null 値", "y"):  # read by the loader itself
+        raw = "\n".join(lines[:at] + [f"{indent}{key}: {odd}"] + lines[at + 1:]).encode()
+        assert incremental(loader, raw) == whole(raw), odd
         incremental(loader, "\n".join(lines).encode())
     # a value continued on the next line: its first line alone is not the value
     continued = lines[:at + 1] + [indent + "  続きの行"] + lines[at + 1:]

@@ -17,9 +17,10 @@ parses the version the usual way.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pia_changes.document.chunks import LineMap, _common, _Fallback, build_block, compose_block
-from pia_changes.document.yamlread import Path_, Tree, yaml
+from pia_changes.document.yamlread import Path_, Tree, _loader, yaml
 
 # indentation, key, value: a key and a value that cannot open a quote, a block scalar, an
 # anchor, an alias, a tag, a directive or a comment, hold no ": " or " #", end in neither a space
@@ -92,20 +93,52 @@ class LineSplicer:
         m = _LINE.fullmatch(line)
         if m is None or _OTHER_BREAKS.search(line):
             return None
-        try:
-            root = compose_block(line[len(m.group(1)):])
-            if not isinstance(root, yaml.MappingNode):
-                return None
-            value, _ = build_block("mapping", root, 0)
-        except _Fallback:
+        read = _as_text(m) or _composed(line[len(m.group(1)):])
+        if read is None:
             return None
-        if len(value) != 1:
-            return None
-        (key, scalar), = value.items()
-        if isinstance(scalar, (dict, list)):
-            return None
-        self.values[line] = read = (len(m.group(1)), key, scalar)
+        self.values[line] = read = (len(m.group(1)), *read)
         return read
+
+
+def _as_text(m: re.Match) -> tuple[str, str] | None:
+    """(key, value) of a line whose key and value are text to YAML — no implicit type can start
+    with their first characters (a name, a department, most Japanese) and no character in them
+    is one YAML refuses — without composing it: a one-line plain scalar is its own text. None
+    for any other line."""
+    try:
+        key, value = m.group(2).decode("utf-8"), m.group(3).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    typed = _implicit_starts()
+    if key[0] in typed or value[0] in typed or _UNPRINTABLE.search(key) or _UNPRINTABLE.search(value):
+        return None
+    return key, value
+
+
+def _composed(text: bytes) -> tuple[str, object] | None:
+    """(key, value) of `key: value` as the whole parse reads it (types resolved), or None."""
+    try:
+        root = compose_block(text)
+        if not isinstance(root, yaml.MappingNode):
+            return None
+        value, _ = build_block("mapping", root, 0)
+    except _Fallback:
+        return None
+    if len(value) != 1:
+        return None
+    (key, scalar), = value.items()
+    return None if isinstance(scalar, (dict, list)) else (key, scalar)
+
+
+@lru_cache(maxsize=1)
+def _implicit_starts() -> frozenset[str]:
+    """The first characters of plain scalars the loader may read as another type than text
+    (y/n/true, numbers, dates, ~, null, <<, =)."""
+    return frozenset(k for k in _loader().yaml_implicit_resolvers if k)
+
+
+# characters YAML's reader refuses (control characters, surrogates, non-characters), and the BOM
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def _changed_lines(old: bytes, new: bytes) -> tuple[int, list[bytes], list[bytes], list[int]] | None:
