@@ -57,16 +57,15 @@ class LineSplicer:
         old, tree = self.raw, self.tree
         if old is None or tree is None:
             return None
-        found = _changed_lines(old, raw)
-        if found is None:
+        changed = _changed_lines(old, raw)
+        if changed is None:
             return None
-        first, old_lines, new_lines, changed = found
         reads = []
-        for index in changed:  # the lines themselves first: most edits fail here, cheaply
-            before, after = self._read(old_lines[index]), self._read(new_lines[index])
+        for index, old_line, new_line in changed:  # the lines themselves first: most edits fail here, cheaply
+            before, after = self._read(old_line), self._read(new_line)
             if before is None or after is None or before[:2] != after[:2]:
                 return None
-            reads.append((first + index, before, after))
+            reads.append((index, before, after))
         data = tree.data
         copies: dict[int, object] = {}
         root = _copied(data, copies)
@@ -141,35 +140,31 @@ def _implicit_starts() -> frozenset[str]:
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-def _changed_lines(old: bytes, new: bytes) -> tuple[int, list[bytes], list[bytes], list[int]] | None:
-    """(index of the first line compared, those lines of OLD, of NEW, the indexes among them that
-    differ), or None when the two have not the same number of lines or differ in more than _MOST.
-    Only the lines between the common head and tail are split: a commit that edits one place of
-    a long document reads one line or two."""
-    most = min(len(old), len(new))
+def _changed_lines(old: bytes, new: bytes) -> list[tuple[int, bytes, bytes]] | None:
+    """(line index, the line in OLD, in NEW) of each line that differs, when each is one line in
+    both, in order; None when the two differ otherwise (lines added or removed, more than _MOST
+    changed). Each next difference is found by bisecting the common stretch after the last one
+    with byte comparisons: nothing is split into lines but the lines that changed."""
     view = memoryview(old)
-    head = _common(most, lambda k: new.startswith(view[:k]))
-    tail = _common(most - head, lambda k: new.endswith(view[len(old) - k:]))
-    start = old.rfind(b"\n", 0, head) + 1
-    old_end, new_end = old.find(b"\n", len(old) - tail), new.find(b"\n", len(new) - tail)
-    old_lines = old[start:len(old) if old_end < 0 else old_end].split(b"\n")
-    new_lines = new[start:len(new) if new_end < 0 else new_end].split(b"\n")
-    changed: list[int] = []
-    if len(old_lines) != len(new_lines) or not _differing(old_lines, new_lines, 0, len(old_lines), changed):
-        return None
-    return old.count(b"\n", 0, start), old_lines, new_lines, changed
-
-
-def _differing(old: list[bytes], new: list[bytes], low: int, high: int, out: list[int]) -> bool:
-    """Adds to OUT the indexes in [LOW, HIGH) where the lines differ, halving what differs (list
-    comparison runs in C); False when there are more than _MOST."""
-    if old[low:high] == new[low:high]:
-        return True
-    if high - low == 1:
-        out.append(low)
-        return len(out) <= _MOST
-    middle = (low + high) // 2
-    return _differing(old, new, low, middle, out) and _differing(old, new, middle, high, out)
+    out: list[tuple[int, bytes, bytes]] = []
+    at_old = at_new = line = 0
+    while True:
+        rest_old, rest_new = len(old) - at_old, len(new) - at_new
+        same = _common(min(rest_old, rest_new), lambda k: new.startswith(view[at_old:at_old + k], at_new))
+        if same == rest_old == rest_new:
+            return out
+        if len(out) == _MOST:
+            return None
+        start = old.rfind(b"\n", at_old, at_old + same) + 1 or at_old  # the line holding the difference
+        end_old, end_new = old.find(b"\n", at_old + same), new.find(b"\n", at_new + same)
+        if (end_old < 0) != (end_new < 0):
+            return None  # one has lines after it, the other none
+        end_old, end_new = (len(old), len(new)) if end_old < 0 else (end_old, end_new)
+        line += old.count(b"\n", at_old, start)
+        out.append((line, old[start:end_old], new[start - at_old + at_new:end_new]))
+        if end_old == len(old):
+            return out
+        at_old, at_new, line = end_old + 1, end_new + 1, line + 1
 
 
 def _copied(container: object, copies: dict[int, object]):
