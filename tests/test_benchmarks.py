@@ -82,10 +82,11 @@ def test_generate_over_a_sparse_history_against_git_log(history_result):
 
 
 def test_generate_over_a_dense_history_against_git_log(history_result):
-    """One department renamed in all its places per commit: about 2,700 rows. The cold target is
-    not met yet (README, Speed; issue 29 is open): the test holds what is."""
+    """One department renamed in all its places per commit: about 2,700 rows. Its first run is
+    split across the cores (a machine with one core runs it in one process, 1.5× slower)."""
     dense, targets = history_result["dense"], history_result["targets"]
     assert dense["commits"] == 301 and dense["rows"] > 2000
+    assert dense["cold_ratio"] <= targets["cold"] * SLACK, dense
     assert dense["warm_ratio"] <= targets["warm"] * SLACK, dense
     assert dense["peak_rss_mb"] < targets["peak_rss_mb"], dense
 

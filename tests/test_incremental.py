@@ -191,6 +191,27 @@ def test_values_edited_in_place_are_spliced_and_give_the_whole_parse():
     assert incremental(loader, raw) == whole(raw)
 
 
+def test_changed_lines_are_found_line_by_line_or_not_at_all():
+    from pia_changes.document.splice import _MOST, _changed_lines
+    assert _changed_lines(b"a\nb\n", b"a\nb\n") == []
+    assert _changed_lines(b"k: a", b"k: b") == [(0, b"k: a", b"k: b")]
+    assert _changed_lines(b"x\nk: a\ny", b"x\nk: bb\ny") == [(1, b"k: a", b"k: bb")]
+    assert _changed_lines(b"a\nb\nc\nd", b"a\nc\nd\ne") == [(1, b"b", b"c"), (2, b"c", b"d"), (3, b"d", b"e")]
+    assert _changed_lines(b"a\nb", b"a\nb\n") is None  # a line more
+    assert _changed_lines(b"a\nb\n", b"a\nb") is None
+    assert _changed_lines(b"a\nb", b"a\nb\nc") is None
+    assert _changed_lines(b"a\nb\nc", b"a\nbc") is None
+    many = b"\n".join(b"k: %d" % i for i in range(_MOST + 1))
+    assert _changed_lines(many, many.replace(b"k: ", b"k: x")) is None
+    assert len(_changed_lines(many, many.replace(b"k: 1", b"k: y"))) < _MOST
+    text = seed_yaml("001").encode()
+    lines = text.split(b"\n")
+    for at in (0, 1, len(lines) // 2, len(lines) - 2, len(lines) - 1):
+        edited = list(lines)
+        edited[at] += "改".encode()
+        assert _changed_lines(text, b"\n".join(edited)) == [(at, lines[at], edited[at])]
+
+
 def test_row_keys_equal_exactly_when_the_plain_keys_do(monkeypatch):
     rng = random.Random(3)
     values = ["a", "b", "", None, 1, 2, True, False, 0, dt.date(2025, 1, 1), dt.date(2025, 1, 2), "1", "True"]

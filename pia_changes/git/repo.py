@@ -96,6 +96,9 @@ class _Ancestors:
         return position is not None and bool(self.mask >> position & 1)
 
 
+_AHEAD = 256  # commit names asked ahead at once: 256 × 41 bytes, a sixth of a pipe's buffer
+
+
 class GitRepo:
     """A git working tree. Use as a context manager (or call close()) to stop the cat-file process."""
 
@@ -251,7 +254,7 @@ class GitRepo:
             return list(self._revisions[(rel, sha)])
         out = self._git("log", "--follow", "--first-parent", "--diff-merges=first-parent", "--raw", "-z",
                         *NO_DRIVERS, "--no-abbrev", "--no-color", "--format=%x01%H %P%x00%aI %cI", sha, "--", rel)
-        revisions = [self._revision(*entry) for entry in _parse_log(out)]
+        revisions = self._revisions_of(_parse_log(out))
         revisions.reverse()
         self._revisions[(rel, sha)] = revisions
         return list(revisions)
@@ -276,7 +279,19 @@ class GitRepo:
         for path, entries in found.items():
             history = list(entries.values())[::-1]  # the walk is newest first
             if path not in renamed and history and history[0][0] == "A" and history[-1][1][4] is not None:
-                self._revisions[(path, sha)] = [self._revision(*entry) for _, entry in history]
+                self._revisions[(path, sha)] = self._revisions_of([entry for _, entry in history])
+
+    def _revisions_of(self, entries: list[tuple]) -> list[Revision]:
+        """The Revisions of log ENTRIES. Their commits' messages are asked of git ahead, a batch
+        at a time, and read in order: one round trip a commit took 12 ms of 300. A batch of
+        requests stays well within what a pipe holds, so git never waits on us while we write."""
+        out: list[Revision] = []
+        for start in range(0, len(entries), _AHEAD):
+            batch = entries[start:start + _AHEAD]
+            for entry in batch:
+                self._batch.ahead(entry[0])
+            out += [self._revision(*entry) for entry in batch]
+        return out
 
     def _revision(self, sha: str, parent: str | None, dates: str, path: str, blob: str | None) -> Revision:
         author, committer = dates.split(" ")
