@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = speed_parser(__doc__)
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 9)
-    lib_runs = 3 if args.quick else 7
+    lib_runs = 5 if args.quick else 7  # medians of 3 calls of a millisecond moved by 20 % in CI
 
     from deepdiff import DeepDiff
 
