@@ -14,7 +14,8 @@ import sys
 import threading
 from collections.abc import Callable
 
-MAX_PARTS = 4  # each part holds a history's documents: memory grows with the parts
+MAX_PARTS = 3  # each process holds the imports and a history's documents (about 90 MB for 001):
+               # three stay within the 300 MB the first run may take (issue 29)
 
 
 def cores() -> int:
