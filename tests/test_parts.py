@@ -103,3 +103,24 @@ def test_parts_follow_the_work_the_setting_and_the_threads(monkeypatch):
         release.set()
         other.join()
     assert parts_for(1000, 32) == 3
+
+
+def test_a_shared_cache_keeps_what_earlier_assessments_computed(tmp_path, monkeypatch):
+    """status reads many assessments through one PairCache and flushes it at the end: a split
+    run of a later assessment, with no progress shown, must not drop what earlier ones computed."""
+    from pia_changes.config import load_config
+    from pia_changes.git.repo import GitRepo
+    from pia_changes.table.build import read_history
+    from pia_changes.table.cache import PairCache
+    from pia_changes.table.cachedir import config_salt
+
+    repo = history(tmp_path / "repo")
+    monkeypatch.setenv("PIA_CHANGES_JOBS", "2")
+    config = load_config(repo.root)
+    with GitRepo.discover(repo.root) as opened:
+        pairs = PairCache(opened, config_salt(config))
+        earlier = pairs.key("rows", "an earlier assessment's commit")
+        pairs.put(earlier, True)
+        read_history(opened, PATH, config, pairs=pairs)  # split, no progress callback
+        pairs.flush()
+        assert PairCache(opened, config_salt(config)).get(earlier) is True

@@ -85,22 +85,21 @@ def read_history(repo: GitRepo, path: str, config: Config, rev: str = "HEAD",
     docs = _Documents(repo, revisions, config)
     own = pairs is None
     pairs = PairCache(repo, config_salt(config)) if pairs is None else pairs
-    with cycle_collection_paused():
-        _in_parts(repo, path, docs, config, pairs, progress)
-    steps = _steps(docs, pairs, findings)
-    cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
-    tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
     computed: list[Computed] = []
-    try:
-        with cycle_collection_paused():
+    with cycle_collection_paused():  # parsing and classifying make millions of small objects
+        _in_parts(repo, path, docs, config, pairs, progress)
+        steps = _steps(docs, pairs, findings)
+        cutoff = repo.commit_date(rev).date() if rev != "HEAD" else None  # tags dated up to REV
+        tags = _submissions(repo, path, revisions, config, cutoff, findings, several)
+        try:
             for step in steps:
                 if progress is not None:
                     progress(path, step[1] + 1, len(revisions))
                 revision = revisions[step[1]]
                 computed += _revision_rows(repo, revision, _pair(docs, step, pairs, config), tags, today, findings)
-    finally:  # an interrupted first run keeps what it computed
-        if own:
-            pairs.flush()
+        finally:  # an interrupted first run keeps what it computed
+            if own:
+                pairs.flush()
     docs.keep_current()
     return History(path, revisions, docs, tags, computed, findings)
 
@@ -237,10 +236,10 @@ def _in_parts(repo: GitRepo, path: str, docs: _Documents, config: Config, pairs:
         low, high = cuts[parts - 1 - k], cuts[parts - k]
         here = repo if k == 0 else repo.forked()
         report = None
-        if k == 0 and progress is not None:  # the other parts go as fast
-            report = lambda i: progress(path, len(revisions) * (i + 1) // (high - low + 1), len(revisions))  # noqa: E731
-        else:
+        if k:
             pairs.new = {}  # a child writes what it computed, nothing more
+        elif progress is not None:  # the other parts go as fast
+            report = lambda i: progress(path, len(revisions) * (i + 1) // (high - low + 1), len(revisions))  # noqa: E731
         mine = _Documents(here, revisions[low - 1:high], config)
         try:
             _fill(mine, config, pairs, report)
