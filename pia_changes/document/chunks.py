@@ -307,13 +307,7 @@ class ChunkParser:
                 return self._split_key(chunk, indent, path, depth)
             except _Unsplittable:
                 pass
-        root = compose_block(chunk)
-        if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
-            raise _Fallback
-        value, rel = build_block("mapping", root, depth)
-        if len(value) != 1:
-            raise _Fallback
-        (key, inner), = value.items()
+        key, inner, rel = key_block(chunk, depth)
         self.leaves += 1
         return key, inner, rel
 
@@ -404,6 +398,19 @@ def compose_block(chunk: bytes) -> yaml.Node | None:
         return yaml.compose(chunk.decode("utf-8"), Loader=_loader())
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         raise _Fallback from None
+
+
+def key_block(chunk: bytes, depth: int) -> tuple[str, object, dict]:
+    """The one `key: value` of a block composed alone: (key, value, its lines relative to the
+    block); _Fallback for anything else."""
+    root = compose_block(chunk)
+    if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
+        raise _Fallback
+    value, rel = build_block("mapping", root, depth)
+    if len(value) != 1:
+        raise _Fallback
+    (key, inner), = value.items()
+    return key, inner, rel
 
 
 def build_block(method: str, node: yaml.Node, depth: int) -> tuple[object, dict]:
